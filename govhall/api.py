@@ -1,0 +1,54 @@
+"""The JSON API under /api/: one NinjaAPI, one router per domain area.
+
+Errors everywhere are `{"detail": [{"field": ..., "rule": ..., "message": ...}]}` with a 4xx code.
+"""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from govhall.core.errors import DomainError
+
+api = NinjaAPI(
+    title="govhall API",
+    version="1.0",
+    description="旗县政务服务平台接口：事项清单、工作日历、证件校验、行政区划。",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": exc.as_list()}, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request, exc: NinjaValidationError):
+    detail = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "path")]
+        detail.append({"field": ".".join(loc), "rule": error.get("type", "invalid"), "message": error.get("msg", "")})
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": [{"field": "", "rule": "not_found", "message": "对象不存在"}]}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": [{"field": "", "rule": "authentication", "message": "请先登录"}]}, status=401)
+
+
+from govhall.catalog.api import router as catalog_router  # noqa: E402
+from govhall.core.api import router as core_router  # noqa: E402
+from govhall.org.api import router as org_router  # noqa: E402
+
+api.add_router("/", core_router)
+api.add_router("/org/", org_router)
+api.add_router("/catalog/", catalog_router)
+
+__all__ = ["api", "django_auth"]

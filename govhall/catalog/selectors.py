@@ -1,0 +1,96 @@
+"""Read paths of the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from govhall.catalog import choices
+from govhall.catalog.models import Item, ItemVersion
+from govhall.catalog.search import normalise_query
+
+
+@dataclass
+class ItemFilters:
+    q: str = ""
+    department: int | None = None
+    item_type: str = ""
+    audience: str = ""
+    topic: str = ""
+    public_list: str = ""
+    status: str = ""
+
+
+def _list_filter(name: str) -> Q:
+    cv = "current_version__"
+    return {
+        "power": Q(**{f"{cv}item_type__in": sorted(choices.POWER_TYPES)}),
+        "public_service": Q(**{f"{cv}item_type": "20"}),
+        "fee": Q(**{f"{cv}fees__amount_fen__gt": 0}) | Q(**{f"{cv}fees__amount_fen__isnull": True, f"{cv}fees__isnull": False}),
+        "intermediary": Q(**{f"{cv}intermediaries__isnull": False}),
+        "random_check": Q(**{f"{cv}random_check": True}),
+        "rongque": Q(**{f"{cv}rongque": True}),
+        "tongban": ~Q(**{f"{cv}tongban_scope": "none"}),
+        "proof": Q(**{f"{cv}proof_item": True}),
+        "enterprise_permit": Q(**{f"{cv}enterprise_permit": True}),
+        "supervision": Q(**{f"{cv}supervision_item": True}),
+    }[name]
+
+
+def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> QuerySet[Item]:
+    """Items matching the filters; the public sees only items in use."""
+    qs = Item.objects.select_related("department", "current_version")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif not include_inactive:
+        qs = qs.filter(status=Item.STATUS_ACTIVE)
+    q = normalise_query(filters.q)
+    if q:
+        qs = qs.filter(Q(search_text__contains=q) | Q(code__iexact=q))
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.item_type:
+        qs = qs.filter(current_version__item_type=filters.item_type)
+    if filters.audience == "person":
+        qs = qs.filter(current_version__for_person=True)
+    elif filters.audience == "enterprise":
+        qs = qs.filter(current_version__for_enterprise=True)
+    if filters.topic:
+        qs = qs.filter(current_version__topics__name=filters.topic)
+    if filters.public_list:
+        qs = qs.filter(_list_filter(filters.public_list)).distinct()
+    return qs.order_by("department_id", "code")
+
+
+def get_item(*, item_id: int, user=None) -> Item:
+    """An item for display: the public sees active ones; staff who may view items see all."""
+    item = Item.objects.select_related("department", "current_version").filter(pk=item_id).first()
+    if item is None or item.current_version is None:
+        raise Http404
+    if item.status != Item.STATUS_ACTIVE and not (user and user.is_authenticated and user.has_perm("catalog.view_item")):
+        raise Http404
+    return item
+
+
+def get_version(*, item: Item, number: int) -> ItemVersion:
+    version = item.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def applicable(version: ItemVersion, selected: set[str]) -> tuple[list, list]:
+    """The materials and steps that apply for the chosen situation options ("q.a" refs).
+
+    A material with no options applies always; one tied to options applies when any is chosen.
+    """
+
+    def applies(row) -> bool:
+        refs = {f"{o.question.key}.{o.key}" for o in row.options.all()}
+        return not refs or bool(refs & selected)
+
+    materials = [m for m in version.materials.prefetch_related("options__question") if applies(m)]
+    steps = [s for s in version.steps.prefetch_related("options__question") if applies(s)]
+    return materials, steps

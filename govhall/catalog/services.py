@@ -1,0 +1,289 @@
+"""Catalog actions. Each function is one user action: it checks permission, validates, writes in one
+transaction and records an ItemEvent. Every change to an item's elements is a new ItemVersion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from govhall.catalog.models import (
+    ChecklistPoint,
+    Fee,
+    Intermediary,
+    Item,
+    ItemEvent,
+    ItemVersion,
+    Material,
+    SituationOption,
+    SituationQuestion,
+    Step,
+    Topic,
+)
+from govhall.catalog.schema import validate_item_data
+from govhall.catalog.search import build_search_text
+from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.org.models import Department
+
+VERSION_SCALARS = [
+    "name",
+    "name_en",
+    "item_type",
+    "department",
+    "level",
+    "legal_basis",
+    "conditions",
+    "handling_type",
+    "legal_limit_days",
+    "promised_limit_days",
+    "visits",
+    "online_depth",
+    "tongban_scope",
+    "commitment_allowed",
+    "commitment_verify_days",
+    "rongque",
+    "result_name",
+    "result_type",
+    "licence_type",
+    "accountability",
+    "random_check",
+    "proof_item",
+    "enterprise_permit",
+    "supervision_item",
+    "location",
+    "office_hours",
+    "phone",
+    "complaint_phone",
+]
+
+
+# --- permission -------------------------------------------------------------------------------
+
+
+def can_edit_department_items(user, department: Department) -> bool:
+    if user is None:  # system actions (imports run by a command, demo data)
+        return True
+    if not user.is_authenticated or not user.has_perm("catalog.change_item"):
+        return False
+    if user.has_perm("catalog.manage_all_items"):
+        return True
+    staff = getattr(user, "staff", None)
+    return staff is not None and staff.department_id == department.id
+
+
+def _require_edit(user, department: Department) -> None:
+    if not can_edit_department_items(user, department):
+        raise PermissionDenied(f"无权维护“{department.name}”的事项")
+
+
+# --- writing versions -------------------------------------------------------------------------
+
+
+def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> ItemVersion:
+    last = item.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = ItemVersion.objects.create(
+        item=item,
+        number=last + 1,
+        created_by=actor,
+        reason=reason,
+        for_person="person" in data["audience"],
+        for_enterprise="enterprise" in data["audience"],
+        **{field: data[field] for field in VERSION_SCALARS},
+    )
+    topics = [Topic.objects.get_or_create(name=name, defaults={"audience": data["audience"][0]})[0] for name in data["topics"]]
+    version.topics.set(topics)
+
+    options: dict[str, SituationOption] = {}
+    for qi, question in enumerate(data["situations"]):
+        q = SituationQuestion.objects.create(version=version, seq=qi + 1, key=question["key"], text=question["text"])
+        for oi, option in enumerate(question["options"]):
+            options[f"{question['key']}.{option['key']}"] = SituationOption.objects.create(
+                question=q, seq=oi + 1, key=option["key"], label=option["label"]
+            )
+    for mi, material in enumerate(data["materials"]):
+        fields = {k: v for k, v in material.items() if k != "options"}
+        row = Material.objects.create(version=version, seq=mi + 1, **fields)
+        if material["options"]:
+            row.options.set([options[ref] for ref in material["options"]])
+    Fee.objects.bulk_create(Fee(version=version, seq=i + 1, **fee) for i, fee in enumerate(data["fees"]))
+    for si, step in enumerate(data["steps"]):
+        row = Step.objects.create(
+            version=version, seq=si + 1, name=step["name"], role=step["role"], limit_days=step["limit_days"]
+        )
+        if step["options"]:
+            row.options.set([options[ref] for ref in step["options"]])
+    ChecklistPoint.objects.bulk_create(
+        ChecklistPoint(version=version, seq=i + 1, text=text) for i, text in enumerate(data["checklist"])
+    )
+    Intermediary.objects.bulk_create(
+        Intermediary(version=version, seq=i + 1, **entry) for i, entry in enumerate(data["intermediaries"])
+    )
+    item.current_version = version
+    item.name = version.name
+    item.department = version.department
+    item.search_text = build_search_text(version.name, item.code)
+    item.save()
+    return version
+
+
+def item_create(*, actor, data: dict[str, Any], reason: str = "新增事项") -> Item:
+    cleaned = validate_item_data(data)
+    _require_edit(actor, cleaned["department"])
+    with transaction.atomic():
+        if Item.objects.filter(code=cleaned["code"]).exists():
+            raise ValidationError("code", "unique", f"基本编码“{cleaned['code']}”已被其他事项使用")
+        item = Item.objects.create(code=cleaned["code"], name=cleaned["name"], department=cleaned["department"])
+        version = _write_version(item=item, data=cleaned, actor=actor, reason=reason)
+        ItemEvent.objects.create(item=item, kind="created", version=version, actor=actor, reason=reason)
+    return item
+
+
+def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expected_version: int | None = None) -> ItemVersion:
+    """Save a change as a new version. `expected_version` guards against two editors at once."""
+    if not (reason or "").strip():
+        raise ValidationError("reason", "required", "请填写修改原因")
+    cleaned = validate_item_data({**data, "code": item.code})
+    _require_edit(actor, item.department)
+    _require_edit(actor, cleaned["department"])
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.status == Item.STATUS_CANCELLED:
+            raise ValidationError("status", "cancelled", "已取消的事项不能再修改")
+        if expected_version is not None and locked.current_version.number != expected_version:
+            raise Conflict("该事项已被他人修改，请刷新后在最新版本上修改")
+        before = version_to_data(locked.current_version)
+        version = _write_version(item=locked, data=cleaned, actor=actor, reason=reason.strip())
+        if version_to_data(version) == {**before}:
+            raise ValidationError("data", "unchanged", "没有任何改动，未生成新版本")
+        ItemEvent.objects.create(item=locked, kind="changed", version=version, actor=actor, reason=reason.strip())
+    item.refresh_from_db()
+    return version
+
+
+def _status_change(*, actor, item: Item, to_status: str, kind: str, allowed_from: set[str], reason: str) -> Item:
+    if not (reason or "").strip():
+        raise ValidationError("reason", "required", "请填写原因")
+    _require_edit(actor, item.department)
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.status not in allowed_from:
+            raise ValidationError(
+                "status", "transition", f"事项当前为“{locked.get_status_display()}”，不能执行此操作"
+            )
+        before = locked.status
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+        ItemEvent.objects.create(
+            item=locked,
+            kind=kind,
+            version=locked.current_version,
+            actor=actor,
+            reason=reason.strip(),
+            before={"status": before},
+            after={"status": to_status},
+        )
+    return locked
+
+
+def item_suspend(*, actor, item: Item, reason: str) -> Item:
+    return _status_change(actor=actor, item=item, to_status=Item.STATUS_SUSPENDED, kind="suspended", allowed_from={Item.STATUS_ACTIVE}, reason=reason)
+
+
+def item_resume(*, actor, item: Item, reason: str) -> Item:
+    return _status_change(actor=actor, item=item, to_status=Item.STATUS_ACTIVE, kind="resumed", allowed_from={Item.STATUS_SUSPENDED}, reason=reason)
+
+
+def item_cancel(*, actor, item: Item, reason: str) -> Item:
+    return _status_change(
+        actor=actor, item=item, to_status=Item.STATUS_CANCELLED, kind="cancelled", allowed_from={Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED}, reason=reason
+    )
+
+
+def _move(*, actor, item: Item, kind: str, reason: str, department: Department, level: str | None) -> ItemVersion:
+    if not (reason or "").strip():
+        raise ValidationError("reason", "required", "请填写原因")
+    _require_edit(actor, item.department)
+    data = version_to_data(item.current_version)
+    before = {"department": data["department"], "level": data["level"]}
+    data["department"] = department
+    if level:
+        data["level"] = level
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if locked.status == Item.STATUS_CANCELLED:
+            raise ValidationError("status", "cancelled", "已取消的事项不能下放或划转")
+        version = _write_version(item=locked, data=validate_item_data(data), actor=actor, reason=reason.strip())
+        ItemEvent.objects.create(
+            item=locked,
+            kind=kind,
+            version=version,
+            actor=actor,
+            reason=reason.strip(),
+            before=before,
+            after={"department": department.name, "level": version.level},
+        )
+    item.refresh_from_db()
+    return version
+
+
+def item_delegate(*, actor, item: Item, to_department: Department, reason: str) -> ItemVersion:
+    """下放: the item is handled at township level by a 苏木乡镇 government from now on."""
+    if to_department.kind != Department.KIND_TOWNSHIP:
+        raise ValidationError("to_department", "township_only", "事项只能下放给苏木乡镇人民政府")
+    return _move(actor=actor, item=item, kind="delegated", reason=reason, department=to_department, level="township")
+
+
+def item_transfer(*, actor, item: Item, to_department: Department, reason: str) -> ItemVersion:
+    """划转: the item moves to another body, typically the 行政审批局 (相对集中行政许可权)."""
+    if to_department.id == item.department_id:
+        raise ValidationError("to_department", "same_department", "划入部门与当前实施主体相同")
+    return _move(actor=actor, item=item, kind="transferred", reason=reason, department=to_department, level=None)
+
+
+# --- reading versions back --------------------------------------------------------------------
+
+
+def version_to_data(version: ItemVersion) -> dict[str, Any]:
+    """The version as the item data dict (department as its name): what Excel and the API carry."""
+    data: dict[str, Any] = {"code": version.item.code}
+    for field in VERSION_SCALARS:
+        data[field] = getattr(version, field)
+    data["department"] = version.department.name
+    data["audience"] = [a for a, flag in (("person", version.for_person), ("enterprise", version.for_enterprise)) if flag]
+    data["topics"] = [t.name for t in version.topics.order_by("id")]
+    data["situations"] = [
+        {"key": q.key, "text": q.text, "options": [{"key": o.key, "label": o.label} for o in q.options.all()]}
+        for q in version.questions.prefetch_related("options")
+    ]
+
+    def option_refs(row) -> list[str]:
+        return [f"{o.question.key}.{o.key}" for o in row.options.select_related("question").order_by("question__seq", "seq")]
+
+    data["materials"] = [
+        {
+            "name": m.name,
+            "source": m.source,
+            "source_note": m.source_note,
+            "originals": m.originals,
+            "copies": m.copies,
+            "form": m.form,
+            "required": m.required,
+            "blank_form": m.blank_form,
+            "sample": m.sample,
+            "spec": m.spec,
+            "rongque_allowed": m.rongque_allowed,
+            "shared_source": m.shared_source,
+            "licence_type": m.licence_type,
+            "options": option_refs(m),
+        }
+        for m in version.materials.all()
+    ]
+    data["fees"] = [{"name": f.name, "standard": f.standard, "amount_fen": f.amount_fen, "basis": f.basis} for f in version.fees.all()]
+    data["steps"] = [
+        {"name": s.name, "role": s.role, "limit_days": s.limit_days, "options": option_refs(s)} for s in version.steps.all()
+    ]
+    data["checklist"] = [c.text for c in version.checklist.all()]
+    data["intermediaries"] = [
+        {"name": i.name, "basis": i.basis, "provider": i.provider, "fee_basis": i.fee_basis} for i in version.intermediaries.all()
+    ]
+    return data

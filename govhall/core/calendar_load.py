@@ -1,0 +1,130 @@
+"""Loading a year's official holiday arrangement into the working-day calendar.
+
+Two sources: the `chinesecalendar` package (2004–2026, the years it knows) and a small CSV for a
+new year's 国务院办公厅 notice, with one row per holiday or make-up working day:
+
+    date,kind,name
+    2027-01-01,holiday,元旦
+    2027-02-07,makeup,春节
+
+Days the CSV does not list follow the ordinary week (Monday–Friday work, weekends rest). Loading a
+year replaces that year in one transaction, so a half-loaded year is never visible.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import chinese_calendar
+from django.db import transaction
+
+from govhall.core.errors import ErrorCollector
+from govhall.core.models import CalendarDay, CalendarYear
+
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+PACKAGE_YEARS = range(2004, 2027)
+
+
+def _days_of(year: int) -> Iterable[dt.date]:
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def _row(day: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+    weekend = day.weekday() >= 5
+    if is_workday:
+        kind = CalendarDay.KIND_MAKEUP if weekend else CalendarDay.KIND_WORKDAY
+    else:
+        kind = CalendarDay.KIND_HOLIDAY if (name or not weekend) else CalendarDay.KIND_WEEKEND
+    if kind in (CalendarDay.KIND_WORKDAY, CalendarDay.KIND_WEEKEND):
+        name = ""
+    return CalendarDay(date=day, is_workday=is_workday, kind=kind, name=name, source=source)
+
+
+@transaction.atomic
+def _replace_year(year: int, rows: list[CalendarDay], source: str) -> int:
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(rows, batch_size=500)
+    CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    return len(rows)
+
+
+def seed_from_package(years: Iterable[int] = PACKAGE_YEARS) -> list[int]:
+    """Load the years `chinesecalendar` knows. Returns the years loaded."""
+    done = []
+    for year in years:
+        rows = []
+        for day in _days_of(year):
+            _on_holiday, raw_name = chinese_calendar.get_holiday_detail(day)
+            name = HOLIDAY_NAMES_ZH.get(raw_name or "", raw_name or "")
+            rows.append(_row(day, chinese_calendar.is_workday(day), name, "chinesecalendar"))
+        _replace_year(year, rows, f"chinesecalendar {chinese_calendar.__version__}")
+        done.append(year)
+    return done
+
+
+def load_csv(path: Path | str) -> dict[int, int]:
+    """Load one or more years from a CSV of holidays and make-up days.
+
+    Every row is checked before anything is written; the errors name the row number and field.
+    Returns {year: days loaded}.
+    """
+    errors = ErrorCollector()
+    special: dict[dt.date, tuple[bool, str]] = {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"date", "kind", "name"} - set(reader.fieldnames or [])
+        if missing:
+            errors.add("header", "required", f"CSV 缺少列：{', '.join(sorted(missing))}")
+            errors.raise_if_any()
+        for number, record in enumerate(reader, start=2):
+            raw_date, kind, name = (record["date"] or "").strip(), (record["kind"] or "").strip(), (record["name"] or "").strip()
+            try:
+                day = dt.date.fromisoformat(raw_date)
+            except ValueError:
+                errors.add(f"第{number}行.date", "date_format", f"第{number}行日期“{raw_date}”不是 YYYY-MM-DD 格式")
+                continue
+            if kind not in ("holiday", "makeup"):
+                errors.add(f"第{number}行.kind", "choice", f"第{number}行类型“{kind}”只能是 holiday 或 makeup")
+                continue
+            if kind == "makeup" and day.weekday() < 5:
+                errors.add(f"第{number}行.kind", "makeup_on_weekend", f"第{number}行 {day} 是周一至周五，不能标为调休上班")
+                continue
+            if not name:
+                errors.add(f"第{number}行.name", "required", f"第{number}行缺少节日名称")
+                continue
+            if day in special:
+                errors.add(f"第{number}行.date", "unique", f"第{number}行日期 {day} 重复")
+                continue
+            special[day] = (kind == "makeup", name)
+    if not special:
+        errors.add("file", "empty", "CSV 中没有任何节假日或调休记录")
+    errors.raise_if_any()
+
+    loaded = {}
+    source = f"CSV {Path(path).name}"
+    for year in sorted({day.year for day in special}):
+        rows = []
+        for day in _days_of(year):
+            if day in special:
+                is_workday, name = special[day]
+            else:
+                is_workday, name = day.weekday() < 5, ""
+            rows.append(_row(day, is_workday, name, "csv"))
+        loaded[year] = _replace_year(year, rows, source)
+    return loaded

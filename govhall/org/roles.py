@@ -1,0 +1,87 @@
+"""Staff roles as Django groups, each with the least permissions it needs (ORG-4, X-1).
+
+Object-level rules (a department admin edits only their department's items) live in the
+services; the group gives the kind of action, the profile says on which objects.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+CLERK = "clerk"
+APPROVER = "approver"
+SECTION_HEAD = "section_head"
+DEPT_ADMIN = "dept_admin"
+CENTRE_ADMIN = "centre_admin"
+SUPERVISOR = "supervisor"
+AUDITOR = "auditor"
+SYSADMIN = "sysadmin"
+
+ROLE_LABELS = {
+    CLERK: "窗口人员",
+    APPROVER: "审批人员",
+    SECTION_HEAD: "科室负责人",
+    DEPT_ADMIN: "部门管理员",
+    CENTRE_ADMIN: "中心管理员",
+    SUPERVISOR: "监管人员",
+    AUDITOR: "审计人员",
+    SYSADMIN: "系统管理员",
+}
+
+# app_label.codename permissions per role.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CLERK: ["catalog.view_item"],
+    APPROVER: ["catalog.view_item"],
+    SECTION_HEAD: ["catalog.view_item"],
+    DEPT_ADMIN: ["catalog.view_item", "catalog.add_item", "catalog.change_item", "catalog.view_catalog_health"],
+    CENTRE_ADMIN: [
+        "catalog.view_item",
+        "catalog.view_catalog_health",
+        "org.view_window",
+        "org.change_window",
+        "org.view_servicecentre",
+    ],
+    SUPERVISOR: ["catalog.view_item", "catalog.view_catalog_health"],
+    AUDITOR: ["catalog.view_item", "catalog.view_catalog_health"],
+    SYSADMIN: [
+        "catalog.view_item",
+        "catalog.add_item",
+        "catalog.change_item",
+        "catalog.manage_all_items",
+        "catalog.import_catalog",
+        "catalog.view_catalog_health",
+        "core.view_calendarday",
+        "core.change_calendarday",
+        "org.view_department",
+        "org.add_department",
+        "org.change_department",
+        "org.view_window",
+        "org.change_window",
+        "org.view_servicecentre",
+        "org.change_servicecentre",
+    ],
+}
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create or update the role groups with exactly their permissions. Idempotent."""
+    groups = {}
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+        groups[role] = group
+    return groups
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.groups.values_list("name", flat=True))
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles)) or user.is_superuser

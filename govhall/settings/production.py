@@ -1,0 +1,30 @@
+"""Production settings: `DJANGO_SETTINGS_MODULE=govhall.settings.production`.
+
+Everything secret or site-specific comes from the environment; `manage.py check --deploy` is clean.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from govhall.settings import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters")
+if "GOVHALL_ALLOWED_HOSTS" not in os.environ:
+    raise ImproperlyConfigured("GOVHALL_ALLOWED_HOSTS must list the host names this site answers to")
+
+SECURE_SSL_REDIRECT = os.environ.get("GOVHALL_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("GOVHALL_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_AGE = 8 * 3600
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
