@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.org",
     "govhall.catalog",
+    "govhall.demo",
 ]
 
 MIDDLEWARE = [
