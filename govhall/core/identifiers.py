@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
     InvalidChecksum,
     InvalidComponent,
-    InvalidFormat,
     InvalidLength,
+)
+from stdnum.exceptions import (
     ValidationError as StdnumError,
 )
 
@@ -32,22 +34,39 @@ class CheckResult:
 KINDS = {"uscc": "统一社会信用代码", "ric": "公民身份号码"}
 
 
-def _explain(kind: str, exc: StdnumError) -> tuple[str, str]:
-    label = KINDS[kind]
-    length = 18
+MESSAGES = {
+    ("uscc", "length"): _lazy("统一社会信用代码应为18位"),
+    ("uscc", "check_digit"): _lazy("统一社会信用代码校验位不正确"),
+    ("uscc", "component"): _lazy("统一社会信用代码中的登记管理部门或机构类别代码无效"),
+    ("uscc", "characters"): _lazy("统一社会信用代码只能由数字和大写字母组成（不含I、O、Z、S、V）"),
+    ("uscc", "required"): _lazy("请填写统一社会信用代码"),
+    ("uscc", "ok"): _lazy("统一社会信用代码有效"),
+    ("ric", "length"): _lazy("公民身份号码应为18位"),
+    ("ric", "check_digit"): _lazy("公民身份号码校验位不正确"),
+    ("ric", "birth_date"): _lazy("公民身份号码中的出生日期无效"),
+    ("ric", "birth_place"): _lazy("公民身份号码前六位不是出生当年有效的行政区划代码"),
+    ("ric", "characters"): _lazy("公民身份号码只能由数字和末位的X组成"),
+    ("ric", "required"): _lazy("请填写公民身份号码"),
+    ("ric", "ok"): _lazy("公民身份号码有效"),
+}
+
+
+def _rule(kind: str, exc: StdnumError, raw: str) -> str:
     if isinstance(exc, InvalidLength):
-        return "length", _("%(label)s应为%(n)s位") % {"label": label, "n": length}
+        return "length"
     if isinstance(exc, InvalidChecksum):
-        return "check_digit", _("%(label)s校验位不正确") % {"label": label}
+        return "check_digit"
     if isinstance(exc, InvalidComponent):
-        if kind == "ric":
-            return "birth_date", _("公民身份号码中的出生日期无效")
-        return "component", _("%(label)s中的登记管理部门或机构类别代码无效") % {"label": label}
-    if isinstance(exc, InvalidFormat):
-        if kind == "ric":
-            return "characters", _("公民身份号码只能由数字和末位的X组成")
-        return "characters", _("统一社会信用代码只能由数字和大写字母组成（不含I、O、Z、S、V）")
-    return "format", _("%(label)s格式不正确") % {"label": label}
+        if kind != "ric":
+            return "component"
+        try:
+            ric.get_birth_date(raw)
+        except StdnumError:
+            return "birth_date"
+        # The first six digits must be a county code that existed in the birth year
+        # (e.g. 新巴尔虎右旗 was 152127 before 2001, 150727 after).
+        return "birth_place"
+    return "characters"
 
 
 def check(kind: str, value: str) -> CheckResult:
@@ -57,13 +76,13 @@ def check(kind: str, value: str) -> CheckResult:
     module = uscc if kind == "uscc" else ric
     raw = (value or "").strip()
     if not raw:
-        return CheckResult(False, raw, "required", _("请填写%(label)s") % {"label": KINDS[kind]})
+        return CheckResult(False, raw, "required", str(MESSAGES[kind, "required"]))
     try:
         compact = module.validate(raw)
     except StdnumError as exc:
-        rule, message = _explain(kind, exc)
-        return CheckResult(False, raw, rule, message)
-    return CheckResult(True, compact, "", _("%(label)s有效") % {"label": KINDS[kind]})
+        rule = _rule(kind, exc, raw)
+        return CheckResult(False, raw, rule, str(MESSAGES[kind, rule]))
+    return CheckResult(True, compact, "", str(MESSAGES[kind, "ok"]))
 
 
 def validate_uscc(value: str, field: str = "uscc") -> str:

@@ -1,0 +1,484 @@
+"""The base of every govhall PDF: guides, notices, licences, reports.
+
+`GovDocument` is an fpdf2 document on A4 with Noto Sans SC embedded (regular and bold, subsetted
+by fpdf2 to the glyphs used, so a few pages stay well under 100 KB), a header with the issuing
+body and the document title, a footer with "第 x 页 / 共 y 页" and the print time in China time,
+and helpers for headings, paragraphs, tables, QR codes and signature lines.
+
+Chinese text is wrapped by our own line breaker (`wrap`) rather than fpdf2's word wrap: Chinese
+has no spaces, so it may break between any two characters, but a line must not start with a
+closing mark (，。、）》” …) nor end with an opening one (（《“ …) — 避头尾 of GB/T 15834 practice.
+Tables receive the pre-wrapped lines, so cells wrap the same way, and a row taller than a page is
+split into continuation rows instead of running off the page.
+
+`pdf_text` reads the text back from a PDF this module wrote (through the fonts' ToUnicode maps),
+so tests assert on what is really printed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.enums import TableBordersLayout, VAlign, WrapMode
+from fpdf.fonts import FontFace
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+FONT_FAMILY = "NotoSansSC"
+FONT_FILES = {"": "400Regular/NotoSansSC_400Regular.ttf", "B": "700Bold/NotoSansSC_700Bold.ttf"}
+
+TEXT = (20, 20, 20)
+MUTED = (100, 100, 100)
+RULE = (150, 150, 150)
+ACCENT = (150, 20, 20)  # the red of official documents, used sparingly (heading bars)
+HEADING_FILL = (238, 238, 238)
+
+BODY_SIZE = 10.5  # 五号
+BODY_LINE = 6.0
+CELL_SIZE = 9.5
+CELL_LINE = 5.0
+CELL_PADDING = (1.4, 1.6)  # vertical, horizontal (mm)
+
+# 避头尾: marks that may not begin a line, and marks that may not end one.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰,.;:!?)]}")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+# Runs of Latin letters and digits (a word, a phone number, a time range) stay together when they
+# fit; every other character is a break opportunity of its own.
+_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9@#&_\-./:+'’%=?]*|\s+|.", re.S)
+
+
+class PdfFontMissing(ImproperlyConfigured):
+    """The embedded font is not installed (it comes from npm, not from pip)."""
+
+
+def font_paths() -> dict[str, Path]:
+    """The regular and bold font files; a clear error names the path when one is missing."""
+    font_dir = Path(settings.GOVHALL_PDF_FONT_DIR)
+    paths = {style: font_dir / name for style, name in FONT_FILES.items()}
+    for path in paths.values():
+        if not path.is_file():
+            raise PdfFontMissing(
+                f"PDF 字体文件不存在：{path}。请运行 `make setup` 安装 Noto Sans SC"
+                f"（npm 包 @expo-google-fonts/noto-sans-sc），或把 GOVHALL_PDF_FONT_DIR 指向该字体目录。"
+                f" (PDF font missing: {path}; run `make setup`.)"
+            )
+    return paths
+
+
+def china_now() -> datetime:
+    return timezone.now().astimezone(CHINA_TZ)
+
+
+class GovDocument(FPDF):
+    """An A4 govhall document. `issuer` (the issuing body) and `title` head every page."""
+
+    def __init__(self, *, issuer: str, title: str, printed_at: datetime | None = None, author: str = "") -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        paths = font_paths()
+        for style, path in paths.items():
+            self.add_font(FONT_FAMILY, style, str(path))
+        self.issuer = issuer
+        self.doc_title = title
+        self.printed_at = (printed_at or china_now()).astimezone(CHINA_TZ)
+        self.set_margins(left=18, top=24, right=18)
+        self.set_auto_page_break(True, margin=18)
+        self.c_margin = 0  # paragraphs sit flush on the margin; table cells have their own padding
+        self.set_title(title)
+        self.set_author(author or issuer)
+        self.set_creator("govhall")
+        self.set_lang("zh-CN")
+        self.set_text_color(*TEXT)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+
+    # --- page furniture ---------------------------------------------------------------------
+
+    def header(self) -> None:
+        self.set_font(FONT_FAMILY, size=8.5)
+        self.set_text_color(*MUTED)
+        self.set_xy(self.l_margin, 10)
+        half = self.epw / 2
+        self.cell(half, 5, self._fit(self.issuer, half), align="L")
+        self.cell(half, 5, self._fit(self.doc_title, half), align="R")
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
+        self.set_text_color(*TEXT)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        self.set_xy(self.l_margin, self.t_margin)
+
+    def footer(self) -> None:
+        self.set_font(FONT_FAMILY, size=8)
+        self.set_text_color(*MUTED)
+        self.set_y(-13)
+        third = self.epw / 3
+        self.cell(third, 5, "")
+        self.cell(third, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
+        self.cell(third, 5, f"打印时间：{self.printed_at:%Y-%m-%d %H:%M}", align="R")
+        self.set_text_color(*TEXT)
+
+    def _fit(self, text: str, width: float) -> str:
+        """Shorten a one-line text with an ellipsis so it fits `width` in the current font."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
+    # --- line breaking ----------------------------------------------------------------------
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Break `text` into lines no wider than `width` (mm) in the current font.
+
+        Newlines in the text are kept; Chinese breaks between characters under 避头尾; a Latin
+        word or number moves whole to the next line unless it is wider than a line itself.
+        """
+        lines: list[str] = []
+        for paragraph in str(text).split("\n"):
+            lines.extend(self._wrap_paragraph(paragraph.rstrip(), width))
+        return lines
+
+    def _wrap_paragraph(self, paragraph: str, width: float) -> list[str]:
+        measure = self.get_string_width
+        tokens: list[str] = []
+        for token in _TOKENS.findall(paragraph):
+            if token.isspace():
+                tokens.append(" ")
+            elif len(token) > 1 and measure(token) > width:
+                tokens.extend(token)  # a word longer than the line: break it anywhere
+            else:
+                tokens.append(token)
+        lines: list[list[str]] = [[]]
+        for token in tokens:
+            line = lines[-1]
+            if token == " " and not line:
+                continue
+            if not line or measure("".join(line) + token) <= width:
+                line.append(token)
+                continue
+            carry: list[str] = []
+            while line and line[-1] == " ":
+                line.pop()
+            # Pull characters down so the new line does not open with a closing mark …
+            while len(line) > 1 and (carry or [token])[0][0] in NO_LINE_START and len(carry) < 3:
+                carry.insert(0, line.pop())
+            # … and the old one does not end with an opening mark.
+            while len(line) > 1 and line[-1][-1] in NO_LINE_END and len(carry) < 4:
+                carry.insert(0, line.pop())
+            while line and line[-1] == " ":
+                line.pop()
+            if carry and measure("".join([*carry, token])) > width:
+                line.extend(carry)
+                carry = []
+            lines.append([*carry, token] if token != " " else carry)
+        return ["".join(line).rstrip() for line in lines]
+
+    # --- text blocks ------------------------------------------------------------------------
+
+    def ensure_space(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit above the bottom margin."""
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
+    def title_block(self, title: str, subtitle: str = "") -> None:
+        """The document's title, centred; `subtitle` (e.g. the English name) below in grey."""
+        self.set_font(FONT_FAMILY, "B", size=17)
+        self.multi_cell(self.epw, 9, "\n".join(self.wrap(title, self.epw)), align="C", new_x="LMARGIN", new_y="NEXT")
+        if subtitle:
+            self.set_font(FONT_FAMILY, size=10)
+            self.set_text_color(*MUTED)
+            self.multi_cell(self.epw, 5, "\n".join(self.wrap(subtitle, self.epw)), align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(*TEXT)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        self.ln(4)
+
+    def heading(self, text: str) -> None:
+        """A section heading with a red bar; kept with at least a few lines of what follows."""
+        self.ensure_space(24)
+        self.ln(2)
+        y = self.get_y()
+        self.set_fill_color(*ACCENT)
+        self.rect(self.l_margin, y + 1.2, 1.2, 5, style="F")
+        self.set_font(FONT_FAMILY, "B", size=12)
+        self.set_x(self.l_margin + 3.5)
+        self.multi_cell(self.epw - 3.5, 7.5, "\n".join(self.wrap(text, self.epw - 3.5)), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        self.ln(1)
+
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = BODY_SIZE,
+        line_height: float | None = None,
+        bold: bool = False,
+        color: tuple[int, int, int] = TEXT,
+        align: str = "L",
+        indent: float = 0,
+        width: float | None = None,
+    ) -> None:
+        """Wrapped text; long paragraphs flow onto the next page."""
+        self.set_font(FONT_FAMILY, "B" if bold else "", size=size)
+        self.set_text_color(*color)
+        width = (width or self.epw) - indent
+        line_height = line_height or round(size * 0.3528 * 1.65, 2)
+        for line in self.wrap(text, width):
+            self.set_x(self.l_margin + indent)
+            self.cell(width, line_height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(*TEXT)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+
+    # --- tables -----------------------------------------------------------------------------
+
+    def data_table(
+        self,
+        headings: Sequence[str] | None,
+        rows: Sequence[Sequence[str]],
+        *,
+        col_widths: Sequence[float],
+        aligns: Sequence[str] | None = None,
+        label_columns: int = 0,
+        x: float | None = None,
+    ) -> float:
+        """A bordered table; `col_widths` in mm. Headings repeat on every page the table spans.
+
+        The first `label_columns` columns are shaded and bold (key/value tables). Returns the y
+        below the table.
+        """
+        width = sum(col_widths)
+        aligns = list(aligns or ["L"] * len(col_widths))
+        pad_v, pad_h = CELL_PADDING
+        inner = [w - 2 * pad_h - 0.2 for w in col_widths]
+        page_body = self.page_break_trigger - self.t_margin - 2 * pad_v - (CELL_LINE + 2 * pad_v if headings else 0)
+        max_lines = max(1, int(page_body * 0.95 // CELL_LINE))
+
+        def wrap_row(row: Sequence[str], bold_columns: int) -> list[list[str]]:
+            cells = []
+            for i, text in enumerate(row):
+                self.set_font(FONT_FAMILY, "B" if i < bold_columns else "", size=CELL_SIZE)
+                cells.append(self.wrap(str(text), inner[i]))
+            return cells
+
+        # Rows taller than a page become continuation rows ("（续）" in the first column).
+        body: list[list[str]] = []
+        for row in rows:
+            cells = wrap_row(row, label_columns)
+            height = max(len(c) for c in cells)
+            for start in range(0, height, max_lines):
+                part = ["\n".join(c[start : start + max_lines]) for c in cells]
+                if start and not part[0]:
+                    part[0] = "（续）"
+                body.append(part)
+
+        self.set_font(FONT_FAMILY, size=CELL_SIZE)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.25)
+        if x is not None:
+            self.set_x(x)
+        with self.table(
+            width=width,
+            col_widths=list(col_widths),
+            align="LEFT",
+            line_height=CELL_LINE,
+            padding=CELL_PADDING,
+            text_align=tuple(aligns),
+            v_align=VAlign.M,
+            wrapmode=WrapMode.CHAR,
+            first_row_as_headings=bool(headings),
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            borders_layout=TableBordersLayout.ALL,
+            repeat_headings=1,
+        ) as table:
+            if headings:
+                heading_row = table.row()
+                for text in wrap_row(headings, len(headings)):
+                    heading_row.cell("\n".join(text), align="C")
+            label_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
+            for part in body:
+                row = table.row()
+                for i, text in enumerate(part):
+                    row.cell(text, style=label_style if i < label_columns else None)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        return self.get_y()
+
+    def key_values(self, pairs: Sequence[tuple[str, str]], *, label_width: float = 30, width: float | None = None) -> float:
+        """A two-column table of labels and values (the values may be long)."""
+        width = width or self.epw
+        return self.data_table(None, [(k, v) for k, v in pairs], col_widths=(label_width, width - label_width), label_columns=1)
+
+    # --- QR code and sign-off ---------------------------------------------------------------
+
+    def qr_code(self, data: str, *, x: float, y: float, size: float = 30, caption: str = "", show_data: bool = True) -> float:
+        """A QR code of `data` at (x, y), `size` mm square, with a caption and the data in small
+        print below it (so the link still works when the code cannot be scanned). Returns the y
+        below the caption."""
+        png = io.BytesIO()
+        segno.make(data, error="m", micro=False).save(png, kind="png", scale=8, border=0)
+        png.seek(0)
+        self.image(png, x=x, y=y, w=size, h=size)
+        bottom = y + size + 1.5
+        lines: list[tuple[str, float, float]] = []
+        if caption:
+            self.set_font(FONT_FAMILY, size=8)
+            lines += [(line, 8, 4) for line in self.wrap(caption, size + 8)]
+        if show_data:
+            self.set_font(FONT_FAMILY, size=6)
+            lines += [(line, 6, 2.8) for line in self.wrap(data, size + 8)]
+        self.set_text_color(*MUTED)
+        for line, font_size, line_height in lines:
+            self.set_font(FONT_FAMILY, size=font_size)
+            self.set_xy(x - 4, bottom)
+            self.cell(size + 8, line_height, line, align="C")
+            bottom += line_height
+        self.set_text_color(*TEXT)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        return bottom
+
+    def sign_off(self, labels: Sequence[str], *, line_width: float = 55) -> None:
+        """Signature lines: "<label>：______  日期：____年__月__日", one per label, kept together."""
+        self.ensure_space(14 * len(labels) + 4)
+        self.ln(4)
+        self.set_draw_color(*TEXT)
+        self.set_line_width(0.3)
+        for label in labels:
+            self.ln(6)
+            y = self.get_y()
+            self.set_font(FONT_FAMILY, size=BODY_SIZE)
+            text = f"{label}："
+            self.cell(self.get_string_width(text), 7, text)
+            x = self.get_x()
+            self.line(x, y + 6, x + line_width, y + 6)
+            self.set_x(x + line_width + 6)
+            for part, blank in (("日期：", 0), ("", 16), ("年", 10), ("月", 10), ("日", 0)):
+                if blank:
+                    x = self.get_x()
+                    self.line(x, y + 6, x + blank, y + 6)
+                    self.set_x(x + blank)
+                if part:
+                    self.cell(self.get_string_width(part) + 0.5, 7, part)
+            self.ln(8)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+# --- reading our own PDFs back --------------------------------------------------------------
+
+_OBJ = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
+_STREAM = re.compile(rb"^(.*?)stream\r?\n(.*)\r?\nendstream$", re.S)
+_CONTENT_TOKENS = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s/\[\]()<>]+|[-+]?\d*\.?\d+|[A-Za-z'\"*]+", re.S)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    objects: dict[int, tuple[bytes, bytes | None]] = {}
+    for number, body in _OBJ.findall(data):
+        match = _STREAM.match(body)
+        if match:
+            head, stream = match.groups()
+            if b"/FlateDecode" in head:
+                stream = zlib.decompress(stream)
+            objects[int(number)] = (head, stream)
+        else:
+            objects[int(number)] = (body, None)
+    return objects
+
+
+def _literal(token: bytes) -> bytes:
+    out, i, body = bytearray(), 0, token[1:-1]
+    while i < len(body):
+        char = body[i : i + 1]
+        if char == b"\\":
+            nxt = body[i + 1 : i + 2]
+            octal = re.match(rb"[0-7]{1,3}", body[i + 1 : i + 4])
+            if octal:
+                out.append(int(octal.group(0), 8) & 0xFF)
+                i += 1 + len(octal.group(0))
+                continue
+            out += _ESCAPES.get(nxt, nxt)
+            i += 2
+        else:
+            out += char
+            i += 1
+    return bytes(out)
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            mapping[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            start = int(uni, 16)
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = chr(start + offset)
+    return mapping
+
+
+def _ref(head: bytes, key: bytes) -> int | None:
+    match = re.search(rb"/" + key + rb"\s+(\d+) 0 R", head)
+    return int(match.group(1)) if match else None
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text of each page of a PDF written by `GovDocument`, in drawing order, one line per
+    text object. Not a general PDF reader: it knows fpdf2's output (Type0 fonts with ToUnicode
+    maps, Flate streams, no object streams)."""
+    objects = _pdf_objects(data)
+    catalog = next(head for head, _ in objects.values() if re.search(rb"/Type\s*/Catalog", head))
+    pages_root = objects[_ref(catalog, b"Pages")][0]
+    page_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids\s*\[(.*?)\]", pages_root, re.S).group(1))]
+    cmaps: dict[int, dict[int, str]] = {}
+    pages: list[str] = []
+    for page_id in page_ids:
+        head = objects[page_id][0]
+        resources = objects[_ref(head, b"Resources")][0] if _ref(head, b"Resources") else head
+        fonts_dict = re.search(rb"/Font\s*<<(.*?)>>", resources, re.S)
+        fonts = {name: int(num) for name, num in re.findall(rb"/(\w+)\s+(\d+) 0 R", fonts_dict.group(1))} if fonts_dict else {}
+        content_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Contents\s*(\[.*?\]|\d+ 0 R)", head, re.S).group(1))]
+        content = b"\n".join(objects[c][1] or b"" for c in content_ids)
+        lines: list[str] = []
+        font: dict[int, str] = {}
+        stack: list[dict[int, str]] = []
+        operands: list[bytes] = []
+        current = ""
+        for token in _CONTENT_TOKENS.findall(content):
+            if token[:1] in b"(<[]/" or re.fullmatch(rb"[-+]?\d*\.?\d+", token):
+                operands.append(token)
+                continue
+            if token == b"Tf" and len(operands) >= 2:
+                font_id = fonts.get(operands[-2][1:])
+                if font_id is not None and font_id not in cmaps:
+                    unicode_id = _ref(objects[font_id][0], b"ToUnicode")
+                    cmaps[font_id] = _to_unicode(objects[unicode_id][1] or b"") if unicode_id else {}
+                font = cmaps.get(font_id, {}) if font_id is not None else {}
+            elif token in (b"Tj", b"TJ", b"'", b'"'):
+                for operand in operands:
+                    if operand.startswith(b"("):
+                        raw = _literal(operand)
+                    elif operand.startswith(b"<"):
+                        raw = bytes.fromhex(re.sub(rb"\s", b"", operand[1:-1]).decode())
+                    else:
+                        continue
+                    current += "".join(font.get(int.from_bytes(raw[i : i + 2], "big"), "") for i in range(0, len(raw) - 1, 2))
+            elif token == b"ET":
+                if current.strip():
+                    lines.append(current.strip())
+                current = ""
+            elif token == b"q":
+                stack.append(font)
+            elif token == b"Q" and stack:
+                font = stack.pop()
+            operands = []
+        pages.append("\n".join(lines))
+    return pages
