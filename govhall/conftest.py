@@ -61,3 +61,71 @@ def supervisor(county):
 @pytest.fixture
 def sysadmin(county):
     return county.users["sysadmin"]
+
+
+# --- browser ------------------------------------------------------------------------------------
+# Playwright (sync API) in Debian's Chromium against pytest-django's live_server. The live server
+# only sees committed data, so browser tests use the transactional database. Its flush after each
+# test empties every table, including what django_db_setup seeded once per session (calendar,
+# divisions, roles): `live_county` reloads them before the test and `_reseed_after_flush` again
+# after the flush, so the tests that run later still find them.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _seed_reference_data() -> None:
+    from govhall.org.roles import ensure_roles
+
+    call_command("seed_calendar", verbosity=0)
+    call_command("import_divisions", prefix="15", no_progress=True, verbosity=0)
+    ensure_roles()
+
+
+@pytest.fixture
+def _reseed_after_flush(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _seed_reference_data()
+
+
+@pytest.fixture
+def live_county(_reseed_after_flush, transactional_db, live_server):
+    """The small county, committed so that the live server (another thread) can read it."""
+    _seed_reference_data()
+    return build_small_county()
+
+
+@pytest.fixture
+def browser_page(live_county, live_server):
+    """A fresh Chromium page (1280×900, zh-CN, downloads allowed). Skips when Chromium is missing,
+    unless GOVHALL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium)"
+        if os.environ.get("GOVHALL_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Started after the data is written and stopped before the flush: Playwright's event loop
+    # would otherwise make Django refuse database calls from this thread.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url
+        )
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

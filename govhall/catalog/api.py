@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from govhall.catalog import choices, services
@@ -157,7 +157,7 @@ def item_detail(request, item_id: int):
 @router.post("/items", response={201: ItemDetail}, auth=django_auth, summary="新增事项")
 def item_create(request, body: ItemWrite):
     item = services.item_create(actor=request.user, data=body.data, reason=body.reason or "新增事项")
-    return 201, detail(item)
+    return Status(201, detail(item))
 
 
 def _staff_item(request, item_id: int) -> Item:
@@ -174,14 +174,24 @@ def item_update(request, item_id: int, body: ItemWrite):
     return detail(item)
 
 
-@router.post("/items/{item_id}/{action}", response=ItemDetail, auth=django_auth, summary="暂停/恢复/取消事项")
-def item_status(request, item_id: int, action: str, body: Reason):
-    actions = {"suspend": services.item_suspend, "resume": services.item_resume, "cancel": services.item_cancel}
-    if action not in actions:
-        raise ValidationError("action", "choice", "操作只能是 suspend、resume 或 cancel")
-    item = _staff_item(request, item_id)
-    item = actions[action](actor=request.user, item=item, reason=body.reason)
+def _status_action(request, item_id: int, action, reason: str) -> dict[str, Any]:
+    item = action(actor=request.user, item=_staff_item(request, item_id), reason=reason)
     return detail(Item.objects.select_related("department", "current_version").get(pk=item.pk))
+
+
+@router.post("/items/{item_id}/suspend", response=ItemDetail, auth=django_auth, summary="暂停事项")
+def item_suspend(request, item_id: int, body: Reason):
+    return _status_action(request, item_id, services.item_suspend, body.reason)
+
+
+@router.post("/items/{item_id}/resume", response=ItemDetail, auth=django_auth, summary="恢复事项")
+def item_resume(request, item_id: int, body: Reason):
+    return _status_action(request, item_id, services.item_resume, body.reason)
+
+
+@router.post("/items/{item_id}/cancel", response=ItemDetail, auth=django_auth, summary="取消事项")
+def item_cancel(request, item_id: int, body: Reason):
+    return _status_action(request, item_id, services.item_cancel, body.reason)
 
 
 @router.post("/items/{item_id}/move/{kind}", response=ItemDetail, auth=django_auth, summary="下放(delegate)或划转(transfer)事项")

@@ -24,7 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -146,7 +146,9 @@ CHILD_SHEETS = [
             CODE,
             Column("name", STEP_FIELDS["name"], required=True, width=16),
             Column("role", STEP_FIELDS["role"], CHOICE, True, choices.STEP_ROLES, 10),
-            Column("limit_days", STEP_FIELDS["limit_days"], INT, True, width=10, note="工作日；不带适用情形的各环节时限之和不超过承诺办结时限"),
+            Column(
+                "limit_days", STEP_FIELDS["limit_days"], INT, True, width=10, note="工作日；不带适用情形的各环节时限之和不超过承诺办结时限"
+            ),
             Column("options", STEP_FIELDS["options"], LIST, width=12, note=REFS),
         ],
         "每行一个办理环节，按办理先后排序",
@@ -594,9 +596,7 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
             if not code:
                 report.errors.append(ImportIssue(spec.name, row_no, CODE.label, "required", "基本编码不能为空"))
             elif code not in entries:
-                report.errors.append(
-                    ImportIssue(spec.name, row_no, CODE.label, "unknown_item", f"基本编码“{code}”不在“事项”表中", code)
-                )
+                report.errors.append(ImportIssue(spec.name, row_no, CODE.label, "unknown_item", f"基本编码“{code}”不在“事项”表中", code))
             else:
                 entries[code].lists.setdefault(spec.list_key, []).append((row_no, record))
     return ordered, present
@@ -689,7 +689,9 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     """Order-insensitive parts in one order: option references by situation, topics without repeats."""
     order = {f"{q['key']}.{o['key']}": (qi, oi) for qi, q in enumerate(data["situations"]) for oi, o in enumerate(q["options"])}
     for name in ("materials", "steps"):
-        data[name] = [{**row, "options": sorted(dict.fromkeys(row["options"]), key=lambda r: order.get(r, (9999, 0)))} for row in data[name]]
+        data[name] = [
+            {**row, "options": sorted(dict.fromkeys(row["options"]), key=lambda r: order.get(r, (9999, 0)))} for row in data[name]
+        ]
     data["topics"] = list(dict.fromkeys(data["topics"]))
     return data
 

@@ -161,8 +161,7 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
                 str(i),
                 _material_name(m, situation),
                 m.get_source_display() + (f"（{m.source_note}）" if m.source_note else ""),
-                str(m.originals),
-                str(m.copies),
+                f"{m.originals} / {m.copies}",
                 m.get_form_display(),
                 "是" if m.required else "否",
                 "是" if m.rongque_allowed else "否",
@@ -171,10 +170,10 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
             for i, m in enumerate(materials, start=1)
         ]
         doc.data_table(
-            ["序号", "材料名称", "来源渠道", "原件", "复印件", "材料形式", "必要", "可容缺", "可免提交"],
+            ["序号", "材料名称", "来源渠道", "原件/复印件（份）", "材料形式", "必要", "可容缺", "可免提交"],
             rows,
-            col_widths=(10, 47, 21, 11, 13, 18, 11, 13, 30),
-            aligns=("C", "L", "C", "C", "C", "C", "C", "C", "L"),
+            col_widths=(10, 54, 23, 16, 20, 10, 13, 28),
+            aligns=("C", "L", "C", "C", "C", "C", "C", "L"),
         )
     else:
         doc.paragraph("无需提交申请材料。")

@@ -47,7 +47,7 @@ BODY_SIZE = 10.5  # 五号
 BODY_LINE = 6.0
 CELL_SIZE = 9.5
 CELL_LINE = 5.0
-CELL_PADDING = (1.4, 1.6)  # vertical, horizontal (mm)
+CELL_PADDING = (1.4, 1.3)  # vertical, horizontal (mm)
 
 # 避头尾: marks that may not begin a line, and marks that may not end one.
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰,.;:!?)]}")
@@ -281,9 +281,9 @@ class GovDocument(FPDF):
 
         self.set_font(FONT_FAMILY, size=CELL_SIZE)
         self.set_draw_color(*RULE)
+        self.set_fill_color(255, 255, 255)  # fpdf2 fills every cell with the current fill colour
         self.set_line_width(0.25)
-        if x is not None:
-            self.set_x(x)
+        self.set_x(self.l_margin if x is None else x)
         with self.table(
             width=width,
             col_widths=list(col_widths),

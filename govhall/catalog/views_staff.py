@@ -1,0 +1,580 @@
+"""Staff pages of the catalog: maintain items (edit → new version), history and diff, status and
+department moves, the health report, Excel import and export.
+
+Every view: parse → call one service or selector → render. A department admin sees only their own
+department's items; anything else is a 404, so the page never confirms that an item exists.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govhall.catalog import choices, services
+from govhall.catalog.diff import data_diff
+from govhall.catalog.forms import (
+    TABLES_BY_KEY,
+    ImportForm,
+    ItemEditor,
+    ItemForm,
+    MoveForm,
+    ReasonForm,
+    Row,
+    row_context,
+    rows_from_data,
+    rows_from_post,
+    rows_to_data,
+)
+from govhall.catalog.health import catalog_health, health_summary
+from govhall.catalog.models import Item, ItemEvent
+from govhall.catalog.schema import validate_item_data
+from govhall.catalog.search import normalise_query
+from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.org.models import Department
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+# The error workbook travels back to the browser signed, and is only ever returned to the same user.
+ERRORS_SALT = "govhall.catalog.import-errors"
+ERRORS_MAX_AGE = 3600
+ERRORS_MAX_CHARS = 2_000_000  # below DATA_UPLOAD_MAX_MEMORY_SIZE, so the download POST is accepted
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise DjangoPermissionDenied
+
+
+def items_for_editor(user) -> QuerySet[Item]:
+    """The items this user may maintain: their department's, or all with manage_all_items."""
+    qs = Item.objects.select_related("department", "current_version", "current_version__created_by").exclude(current_version=None)
+    if not user.has_perm("catalog.change_item"):
+        return qs.none()
+    if user.has_perm("catalog.manage_all_items"):
+        return qs
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.department_id is None:
+        return qs.none()
+    return qs.filter(department_id=staff.department_id)
+
+
+def get_item_for_editor(*, user, item_id: int) -> Item:
+    """The item, or 404 when it does not exist or is not this user's to maintain."""
+    item = items_for_editor(user).filter(pk=item_id).first()
+    if item is None or not services.can_edit_department_items(user, item.department):
+        raise Http404
+    return item
+
+
+def departments_for_editor(user) -> QuerySet[Department]:
+    qs = Department.objects.filter(is_active=True)
+    if user.has_perm("catalog.manage_all_items"):
+        return qs
+    staff = getattr(user, "staff", None)
+    return qs.filter(pk=getattr(staff, "department_id", None)) if staff else qs.none()
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def item_list(request):
+    _require(request.user, "catalog.change_item")
+    qs = items_for_editor(request.user)
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    department = request.GET.get("department", "")
+    needle = normalise_query(q)
+    if needle:
+        qs = qs.filter(Q(search_text__contains=needle) | Q(code__iexact=needle))
+    if status in dict(Item.STATUS_CHOICES):
+        qs = qs.filter(status=status)
+    departments = departments_for_editor(request.user)
+    if department.isdigit():
+        qs = qs.filter(department_id=int(department))
+    page = Paginator(qs.order_by("department_id", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": q,
+        "status": status,
+        "department": department,
+        "departments": departments if len(departments) > 1 else [],
+        "statuses": Item.STATUS_CHOICES,
+        "can_add": request.user.has_perm("catalog.add_item"),
+        "querystring": _without_page(request.GET),
+    }
+    return render(request, "catalog/staff/item_list.html", context)
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+
+def _render_editor(request, *, editor: ItemEditor, item: Item | None, status: int = 200, conflict: bool = False):
+    context = {"editor": editor, "form": editor.form, "item": item, "conflict": conflict}
+    return render(request, "catalog/staff/item_edit.html", context, status=status)
+
+
+def _unbound_copy(form: ItemForm, **kwargs) -> ItemForm:
+    """The same input as an unbound form, for the no-JS add/remove-row round trip (no errors yet)."""
+    initial = {name: form[name].value() for name in form.fields}
+    return ItemForm(initial=initial, **kwargs)
+
+
+def _editor_from_post(request, *, form_kwargs: dict[str, Any]) -> tuple[ItemEditor, bool]:
+    """The page state from a POST. Returns (editor, is_row_round_trip)."""
+    form = ItemForm(request.POST, **form_kwargs)
+    rows = rows_from_post(request.POST, remove=request.POST.get("remove", ""))
+    add = request.POST.get("add", "")
+    if add in TABLES_BY_KEY:
+        rows[add].append(Row(TABLES_BY_KEY[add].blank_row()))
+    if add or request.POST.get("remove"):
+        return ItemEditor(_unbound_copy(form, **form_kwargs), rows), True
+    return ItemEditor(form, rows), False
+
+
+def _collect_input_errors(editor: ItemEditor, data: dict[str, Any], problems) -> None:
+    """The input is not complete enough to save; still tell the user every problem at once."""
+    editor.apply_form_errors()
+    editor.apply_errors(problems)
+    try:
+        validate_item_data(data)
+    except ValidationError as exc:
+        already = set(editor.form.errors)
+        editor.apply_errors([e for e in exc.errors if e.field not in already])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_new(request):
+    _require(request.user, "catalog.add_item")
+    _require(request.user, "catalog.change_item")
+    departments = departments_for_editor(request.user)
+    form_kwargs = {"creating": True, "departments": departments}
+    if request.method == "GET":
+        initial = {"department": departments.first() if len(departments) == 1 else None, "visits": "1", "handling_type": "promised", "level": "county"}
+        editor = ItemEditor(ItemForm(initial=initial, **form_kwargs), rows_from_data({}))
+        return _render_editor(request, editor=editor, item=None)
+
+    editor, round_trip = _editor_from_post(request, form_kwargs=form_kwargs)
+    if round_trip:
+        return _render_editor(request, editor=editor, item=None)
+    form = editor.form
+    parsed = rows_to_data(editor.rows)
+    editor.option_rows = parsed.option_rows
+    valid = form.is_valid()
+    data = {**form.to_data(), **parsed.data}
+    if not valid or parsed.problems:
+        _collect_input_errors(editor, data, parsed.problems)
+        return _render_editor(request, editor=editor, item=None, status=400)
+    try:
+        item = services.item_create(actor=request.user, data=data, reason=form.cleaned_data["reason"] or "新增事项")
+    except ValidationError as exc:
+        editor.apply_errors(exc.errors)
+        return _render_editor(request, editor=editor, item=None, status=400)
+    except PermissionDenied as exc:
+        editor.add_page_error(str(exc))
+        return _render_editor(request, editor=editor, item=None, status=403)
+    messages.success(request, f"已新增事项“{item.name}”（第1版）")
+    return redirect("staff-item-history", item_id=item.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, item_id: int):
+    item = get_item_for_editor(user=request.user, item_id=item_id)
+    version = item.current_version
+    if request.method == "GET":
+        data = services.version_to_data(version)
+        initial = {**ItemForm.initial_from_data(data), "expected_version": version.number}
+        editor = ItemEditor(ItemForm(initial=initial), rows_from_data(data))
+        return _render_editor(request, editor=editor, item=item)
+    if item.status == Item.STATUS_CANCELLED:
+        raise Http404
+
+    editor, round_trip = _editor_from_post(request, form_kwargs={})
+    if round_trip:
+        return _render_editor(request, editor=editor, item=item)
+    form = editor.form
+    parsed = rows_to_data(editor.rows)
+    editor.option_rows = parsed.option_rows
+    valid = form.is_valid()
+    # The implementing body is not edited here: 下放/划转 move it and keep their events.
+    data = {**form.to_data(), **parsed.data, "code": item.code, "department": item.department}
+    if not valid or parsed.problems:
+        _collect_input_errors(editor, data, parsed.problems)
+        return _render_editor(request, editor=editor, item=item, status=400)
+    try:
+        new_version = services.item_update(
+            actor=request.user,
+            item=item,
+            data=data,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+    except ValidationError as exc:
+        editor.apply_errors(exc.errors)
+        return _render_editor(request, editor=editor, item=item, status=400)
+    except Conflict as exc:
+        editor.add_page_error(str(exc.errors[0].message))
+        item.refresh_from_db()
+        return _render_editor(request, editor=editor, item=item, status=409, conflict=True)
+    except PermissionDenied as exc:
+        editor.add_page_error(str(exc))
+        return _render_editor(request, editor=editor, item=item, status=403)
+    messages.success(request, f"已保存为第{new_version.number}版")
+    url = reverse("staff-item-history", kwargs={"item_id": item.id})
+    return redirect(f"{url}?a={new_version.number - 1}&b={new_version.number}#diff")
+
+
+@login_required
+@require_GET
+def item_row(request):
+    """One empty row for a child table (htmx "添加一行"), with the next row number swapped in."""
+    _require(request.user, "catalog.change_item")
+    table = TABLES_BY_KEY.get(request.GET.get("table", ""))
+    if table is None:
+        raise Http404
+    raw = request.GET.get(f"{table.key}-next", "0")
+    index = int(raw) if raw.isdigit() and int(raw) < 100_000 else 0
+    context = row_context(table, index, Row(table.blank_row()))
+    return render(request, "catalog/staff/_row_added.html", {**context, "next_index": index + 1})
+
+
+# --- history ----------------------------------------------------------------------------------
+
+CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改", "reordered": "调整顺序"}
+STATUS_LABELS = dict(Item.STATUS_CHOICES)
+
+
+def _event_change(event: ItemEvent) -> str:
+    before, after = event.before or {}, event.after or {}
+    if "department" in after:
+        text = f"由“{before.get('department', '')}”至“{after['department']}”"
+        if before.get("level") != after.get("level"):
+            levels = dict(choices.LEVELS)
+            text += f"（层级：{levels.get(before.get('level'), before.get('level'))} → {levels.get(after.get('level'), after.get('level'))}）"
+        return text
+    if "status" in after:
+        return f"{STATUS_LABELS.get(before.get('status'), before.get('status'))} → {STATUS_LABELS.get(after['status'], after['status'])}"
+    return ""
+
+
+def _int_param(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_GET
+def item_history(request, item_id: int):
+    item = get_item_for_editor(user=request.user, item_id=item_id)
+    versions = list(item.versions.select_related("created_by").order_by("-number"))
+    numbers = {v.number for v in versions}
+    b = _int_param(request.GET.get("b")) or item.current_version.number
+    a = _int_param(request.GET.get("a"))
+    if a is None:
+        a = b - 1
+    diff_error = ""
+    diff = None
+    if a in numbers and b in numbers and a != b:
+        by_number = {v.number: v for v in versions}
+        rows = data_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
+        diff = [{**row, "change_label": CHANGE_LABELS.get(row["change"], row["change"])} for row in rows]
+    elif "a" in request.GET or "b" in request.GET:
+        diff_error = "请选择两个不同的版本进行比较" if a == b else "所选版本不存在"
+    events = [
+        {"event": e, "change": _event_change(e)}
+        for e in item.events.select_related("actor", "version").order_by("-at", "-id")
+    ]
+    context = {"item": item, "versions": versions, "a": a, "b": b, "diff": diff, "diff_error": diff_error, "events": events}
+    return render(request, "catalog/staff/item_history.html", context)
+
+
+# --- status and department actions ------------------------------------------------------------
+
+ACTIONS = {
+    "suspend": ("暂停事项", "暂停后，窗口和网上都不能再受理该事项；已受理的办件照常办理。"),
+    "resume": ("恢复事项", "恢复后，该事项重新可以受理。"),
+    "cancel": ("取消事项", "取消不可恢复：事项从清单中移除，不能再修改。"),
+    "delegate": ("下放事项", "下放给苏木乡镇人民政府，由其作为实施主体办理（行使层级改为乡级）。"),
+    "transfer": ("划转事项", "划转给其他部门（如行政审批局）实施，保留全部历史版本。"),
+}
+AVAILABLE_FROM = {
+    "suspend": {Item.STATUS_ACTIVE},
+    "resume": {Item.STATUS_SUSPENDED},
+    "cancel": {Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED},
+    "delegate": {Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED},
+    "transfer": {Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED},
+}
+
+
+def actions_for(item: Item) -> list[tuple[str, str]]:
+    return [(key, title) for key, (title, _) in ACTIONS.items() if item.status in AVAILABLE_FROM[key]]
+
+
+def _move_targets(action: str, item: Item) -> QuerySet[Department]:
+    qs = Department.objects.filter(is_active=True).exclude(pk=item.department_id)
+    if action == "delegate":
+        return qs.filter(kind=Department.KIND_TOWNSHIP)
+    # The 行政审批局 first: 相对集中行政许可权 is where most transfers go.
+    first = Case(When(kind=Department.KIND_APPROVAL_BUREAU, then=Value(0)), default=Value(1))
+    return qs.order_by(first, "id")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_action(request, item_id: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    item = get_item_for_editor(user=request.user, item_id=item_id)
+    title, explanation = ACTIONS[action]
+    moving = action in ("delegate", "transfer")
+    form_class = MoveForm if moving else ReasonForm
+    form_kwargs = {"departments": _move_targets(action, item)} if moving else {}
+    form = form_class(request.POST or None, **form_kwargs)
+    page_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _run_action(action, actor=request.user, item=item, form=form)
+            except ValidationError as exc:
+                for error in exc.errors:
+                    if error.field in form.fields:
+                        form.add_error(error.field, error.message)
+                    else:
+                        page_errors.append(error.message)
+            except (PermissionDenied, Conflict) as exc:
+                page_errors.append(str(exc))
+            else:
+                messages.success(request, f"已{title[:2]}：{item.name}")
+                return redirect("staff-item-history", item_id=item.id)
+        status = 400
+    context = {
+        "item": item,
+        "action": action,
+        "title": title,
+        "explanation": explanation,
+        "form": form,
+        "page_errors": page_errors,
+        "available": item.status in AVAILABLE_FROM[action],
+    }
+    return render(request, "catalog/staff/item_action.html", context, status=status)
+
+
+def _run_action(action: str, *, actor, item: Item, form) -> None:
+    reason = form.cleaned_data["reason"]
+    if action == "suspend":
+        services.item_suspend(actor=actor, item=item, reason=reason)
+    elif action == "resume":
+        services.item_resume(actor=actor, item=item, reason=reason)
+    elif action == "cancel":
+        services.item_cancel(actor=actor, item=item, reason=reason)
+    elif action == "delegate":
+        services.item_delegate(actor=actor, item=item, to_department=form.cleaned_data["to_department"], reason=reason)
+    else:
+        services.item_transfer(actor=actor, item=item, to_department=form.cleaned_data["to_department"], reason=reason)
+
+
+# --- health -----------------------------------------------------------------------------------
+
+PROMISED_KEY = "承诺时限"
+PROBLEM_LABELS = {PROMISED_KEY: "承诺时限未少于法定时限"}
+
+
+def _problem_key(problem: str) -> str:
+    return PROMISED_KEY if problem.startswith(PROMISED_KEY) else problem
+
+
+def _health_report(request) -> dict[str, Any]:
+    department = _int_param(request.GET.get("department"))
+    problem = request.GET.get("problem", "")
+    rows = catalog_health(department_id=department)
+    if problem:
+        rows = [r for r in rows if any(_problem_key(p) == problem for p in r.problems)]
+    by_problem = [
+        {"key": key, "label": PROBLEM_LABELS.get(key, key), "count": count}
+        for key, count in sorted(health_summary(rows).items(), key=lambda kv: -kv[1])
+    ]
+    active = Item.objects.filter(status=Item.STATUS_ACTIVE)
+    totals = Counter(active.values_list("department_id", flat=True))
+    items_by_dept: Counter[int] = Counter()
+    problems_by_dept: Counter[int] = Counter()
+    for row in rows:
+        items_by_dept[row.item.department_id] += 1
+        problems_by_dept[row.item.department_id] += len(row.problems)
+    names = dict(Department.objects.values_list("id", "name"))
+    by_department = [
+        {"id": dept_id, "name": names.get(dept_id, ""), "items": items_by_dept[dept_id], "problems": problems_by_dept[dept_id], "total": totals[dept_id]}
+        for dept_id in sorted(items_by_dept, key=lambda d: (-items_by_dept[d], d))
+    ]
+    total_items = active.filter(department_id=department).count() if department else active.count()
+    return {
+        "rows": rows,
+        "by_problem": by_problem,
+        "by_department": by_department,
+        "department": department,
+        "problem": problem,
+        "departments": Department.objects.filter(items__status=Item.STATUS_ACTIVE).distinct().order_by("id"),
+        "total_items": total_items,
+    }
+
+
+@login_required
+@require_GET
+def health(request):
+    _require(request.user, "catalog.view_catalog_health")
+    report = _health_report(request)
+    report["export_query"] = request.GET.urlencode()
+    report["problem_label"] = PROBLEM_LABELS.get(report["problem"], report["problem"])
+    return render(request, "catalog/staff/health.html", report)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _autosize(sheet, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+@login_required
+@require_GET
+def health_export(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    _require(request.user, "catalog.view_catalog_health")
+    report = _health_report(request)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "体检结果"
+    sheet.append(["序号", "基本编码", "事项名称", "实施主体", "问题数", "问题"])
+    for number, row in enumerate(report["rows"], start=1):
+        sheet.append([number, row.item.code, row.item.name, row.item.department.name, len(row.problems), "；".join(row.problems)])
+    _autosize(sheet, [6, 16, 36, 30, 8, 80])
+    summary = book.create_sheet("按问题汇总")
+    summary.append(["问题", "事项数"])
+    for entry in report["by_problem"]:
+        summary.append([entry["label"], entry["count"]])
+    _autosize(summary, [30, 10])
+    departments = book.create_sheet("按部门汇总")
+    departments.append(["实施主体", "在用事项", "有问题的事项", "问题总数"])
+    for entry in report["by_department"]:
+        departments.append([entry["name"], entry["total"], entry["items"], entry["problems"]])
+    _autosize(departments, [36, 10, 14, 10])
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for line in ws.iter_rows(min_row=2):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = BytesIO()
+    book.save(buffer)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(buffer.getvalue(), f"事项清单体检报告-{stamp}.xlsx")
+
+
+# --- import and export ------------------------------------------------------------------------
+
+
+def _signer(user) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"{ERRORS_SALT}:{user.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    _require(request.user, "catalog.import_catalog")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "report": None, "failure": None, "errors_payload": "", "errors_too_large": False}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            from govhall.catalog.excel import catalog_import
+
+            try:
+                report = catalog_import(
+                    actor=request.user,
+                    file=form.cleaned_data["file"],
+                    valid_only=form.cleaned_data["valid_only"],
+                    reason=form.cleaned_data["reason"].strip() or "Excel导入",
+                )
+            except ValidationError as exc:
+                context["failure"] = exc.errors
+                status = 400
+            except PermissionDenied as exc:
+                context["failure"] = exc.errors
+                status = 403
+            else:
+                context["report"] = report
+                if report.errors:
+                    payload = _signer(request.user).sign(base64.b64encode(report.errors_workbook()).decode("ascii"))
+                    if len(payload) <= ERRORS_MAX_CHARS:
+                        context["errors_payload"] = payload
+                    else:
+                        context["errors_too_large"] = True
+                    status = 200 if form.cleaned_data["valid_only"] else 400
+        else:
+            status = 400
+    return render(request, "catalog/staff/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_errors_download(request):
+    """Give back the error workbook of an import just made (signed by us, for this user only)."""
+    _require(request.user, "catalog.import_catalog")
+    try:
+        encoded = _signer(request.user).unsign(request.POST.get("payload", ""), max_age=ERRORS_MAX_AGE)
+        content = base64.b64decode(encoded, validate=True)
+    except (signing.BadSignature, ValueError):
+        return HttpResponseBadRequest("错误报告已失效，请重新导入一次以获得新的错误报告。", content_type="text/plain; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _xlsx_response(content, f"事项清单导入错误报告-{stamp}.xlsx")
+
+
+@login_required
+@require_GET
+def export_all(request):
+    _require(request.user, "catalog.import_catalog")
+    from govhall.catalog.excel import catalog_export
+
+    items = (
+        Item.objects.exclude(status=Item.STATUS_CANCELLED)
+        .exclude(current_version=None)
+        .select_related("department", "current_version")
+        .order_by("department_id", "code")
+    )
+    content = catalog_export(items=items)
+    return _xlsx_response(content, f"政务服务事项清单-{timezone.localdate():%Y%m%d}.xlsx")
