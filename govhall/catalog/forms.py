@@ -468,12 +468,19 @@ class ItemEditor:
 # --- actions ----------------------------------------------------------------------------------
 
 
+def _reason_field() -> forms.CharField:
+    return forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写原因"})
+
+
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = _reason_field()
 
 
-class MoveForm(ReasonForm):
-    to_department = forms.ModelChoiceField(label="目标部门", queryset=Department.objects.none(), required=False)
+class MoveForm(forms.Form):
+    to_department = forms.ModelChoiceField(
+        label="目标部门", queryset=Department.objects.none(), error_messages={"required": "请选择目标部门", "invalid_choice": "所选部门不可选"}
+    )
+    reason = _reason_field()
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

@@ -170,7 +170,7 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
             for i, m in enumerate(materials, start=1)
         ]
         doc.data_table(
-            ["序号", "材料名称", "来源渠道", "原件/复印件（份）", "材料形式", "必要", "可容缺", "可免提交"],
+            ["序号", "材料名称", "来源渠道", "原件/\n复印件", "材料形式", "必要", "可容缺", "可免提交"],
             rows,
             col_widths=(10, 54, 23, 16, 20, 10, 13, 28),
             aligns=("C", "L", "C", "C", "C", "C", "C", "L"),

@@ -135,7 +135,7 @@ def _without_page(params) -> str:
 
 
 def _render_editor(request, *, editor: ItemEditor, item: Item | None, status: int = 200, conflict: bool = False):
-    context = {"editor": editor, "form": editor.form, "item": item, "conflict": conflict}
+    context = {"editor": editor, "form": editor.form, "item": item, "conflict": conflict, "item_actions": actions_for(item) if item else []}
     return render(request, "catalog/staff/item_edit.html", context, status=status)
 
 
@@ -310,7 +310,16 @@ def item_history(request, item_id: int):
         {"event": e, "change": _event_change(e)}
         for e in item.events.select_related("actor", "version").order_by("-at", "-id")
     ]
-    context = {"item": item, "versions": versions, "a": a, "b": b, "diff": diff, "diff_error": diff_error, "events": events}
+    context = {
+        "item": item,
+        "item_actions": actions_for(item),
+        "versions": versions,
+        "a": a,
+        "b": b,
+        "diff": diff,
+        "diff_error": diff_error,
+        "events": events,
+    }
     return render(request, "catalog/staff/item_history.html", context)
 
 
@@ -376,6 +385,7 @@ def item_action(request, item_id: int, action: str):
         status = 400
     context = {
         "item": item,
+        "item_actions": actions_for(item),
         "action": action,
         "title": title,
         "explanation": explanation,

@@ -54,7 +54,7 @@ NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%�
 NO_LINE_END = set("（《「『【〔〈“‘([{")
 # Runs of Latin letters and digits (a word, a phone number, a time range) stay together when they
 # fit; every other character is a break opportunity of its own.
-_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9@#&_\-./:+'’%=?]*|\s+|.", re.S)
+_TOKENS = re.compile(r"\.?[A-Za-z0-9][A-Za-z0-9@#&_\-./:+'’%=?]*|\s+|.", re.S)
 
 
 class PdfFontMissing(ImproperlyConfigured):
@@ -279,7 +279,8 @@ class GovDocument(FPDF):
                     part[0] = "（续）"
                 body.append(part)
 
-        self.set_font(FONT_FAMILY, size=CELL_SIZE)
+        heading_cells = ["\n".join(cell) for cell in wrap_row(headings, len(headings))] if headings else []
+        self.set_font(FONT_FAMILY, size=CELL_SIZE)  # the table takes its body style from the current font
         self.set_draw_color(*RULE)
         self.set_fill_color(255, 255, 255)  # fpdf2 fills every cell with the current fill colour
         self.set_line_width(0.25)
@@ -298,16 +299,17 @@ class GovDocument(FPDF):
             borders_layout=TableBordersLayout.ALL,
             repeat_headings=1,
         ) as table:
-            if headings:
+            if heading_cells:
                 heading_row = table.row()
-                for text in wrap_row(headings, len(headings)):
-                    heading_row.cell("\n".join(text), align="C")
+                for text in heading_cells:
+                    heading_row.cell(text, align="C")
             label_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
             for part in body:
                 row = table.row()
                 for i, text in enumerate(part):
                     row.cell(text, style=label_style if i < label_columns else None)
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        self.ln(1.5)
         return self.get_y()
 
     def key_values(self, pairs: Sequence[tuple[str, str]], *, label_width: float = 30, width: float | None = None) -> float:
@@ -320,7 +322,8 @@ class GovDocument(FPDF):
     def qr_code(self, data: str, *, x: float, y: float, size: float = 30, caption: str = "", show_data: bool = True) -> float:
         """A QR code of `data` at (x, y), `size` mm square, with a caption and the data in small
         print below it (so the link still works when the code cannot be scanned). Returns the y
-        below the caption."""
+        below the caption; the cursor stays where it was, so text can flow beside the code."""
+        cursor = self.get_x(), self.get_y()
         png = io.BytesIO()
         segno.make(data, error="m", micro=False).save(png, kind="png", scale=8, border=0)
         png.seek(0)
@@ -341,6 +344,7 @@ class GovDocument(FPDF):
             bottom += line_height
         self.set_text_color(*TEXT)
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
+        self.set_xy(*cursor)
         return bottom
 
     def sign_off(self, labels: Sequence[str], *, line_width: float = 55) -> None:

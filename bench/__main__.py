@@ -1,0 +1,131 @@
+"""govhall benchmarks: `make bench` (or `.venv/bin/python -m bench`).
+
+Each figure is printed beside the baseline it is compared against. Runs against a scratch SQLite
+database in a temporary directory (or DATABASE_URL when set), never the demo database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GOVHALL_VAR_DIR", tempfile.mkdtemp(prefix="govhall-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govhall.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+RESULTS: list[tuple[str, str, str, str]] = []
+
+
+def report(name: str, value: str, baseline_name: str, baseline: str) -> None:
+    RESULTS.append((name, value, baseline_name, baseline))
+    print(f"{name:<46} {value:>16}   vs {baseline_name}: {baseline}", flush=True)
+
+
+def bench_division_import() -> None:
+    from govhall.org.divisions import count_rows, import_directory
+
+    directory = settings.SHARED_DATA_DIR / "divisions"
+    rows = sum(count_rows(directory / f) for f in ("provinces.csv", "cities.csv", "areas.csv", "streets.csv"))
+    start = time.perf_counter()
+    import_directory(directory)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    import_directory(directory)
+    again = time.perf_counter() - start
+
+    # Floor: csv → sqlite3 executemany into a bare table, no checks.
+    import csv
+
+    start = time.perf_counter()
+    con = sqlite3.connect(":memory:")
+    con.execute("create table d(code text primary key, name text, parent text)")
+    for name, parent in (("provinces.csv", None), ("cities.csv", "provinceCode"), ("areas.csv", "cityCode"), ("streets.csv", "areaCode")):
+        with open(directory / name, encoding="utf-8") as handle:
+            con.executemany("insert into d values (?,?,?)", ((r["code"], r["name"], r.get(parent) if parent else None) for r in csv.DictReader(handle)))
+    con.commit()
+    floor = time.perf_counter() - start
+    report("division import, rows/s (first run)", f"{rows / ours:,.0f}", "bare sqlite3 executemany", f"{rows / floor:,.0f} rows/s ({floor / ours:.2f}×)")
+    report("division import, re-run (idempotent), rows/s", f"{rows / again:,.0f}", "first run", f"{rows / ours:,.0f} rows/s")
+
+
+def bench_calendar() -> None:
+    import chinese_calendar
+
+    from govhall.core.calendar import add_working_days
+
+    starts = [dt.date(2025, 1, 1) + dt.timedelta(days=i * 3) for i in range(200)]
+    start = time.perf_counter()
+    for day in starts:
+        add_working_days(day, 20)
+    ours = (time.perf_counter() - start) / len(starts)
+
+    def naive(day: dt.date, n: int) -> dt.date:
+        while n:
+            day += dt.timedelta(days=1)
+            if chinese_calendar.is_workday(day):
+                n -= 1
+        return day
+
+    start = time.perf_counter()
+    for day in starts:
+        naive(day, 20)
+    base = (time.perf_counter() - start) / len(starts)
+    assert all(add_working_days(d, 20) == naive(d, 20) for d in starts[:20])
+    report("add_working_days(20), ms per call (DB table)", f"{ours * 1000:.2f}", "in-memory chinesecalendar loop", f"{base * 1000:.2f} ms")
+
+
+def bench_catalog_search() -> None:
+    from django.db import connection
+
+    from govhall.catalog.models import Item
+    from govhall.catalog.selectors import ItemFilters, items_search
+
+    if not Item.objects.exists():
+        call_command("load_demo", verbosity=0)
+    n = Item.objects.count()
+    timings, base = [], []
+    for q in ("yyzz", "shipin", "许可", "jmsfz", "bdcdj"):
+        for _ in range(5):
+            start = time.perf_counter()
+            list(items_search(filters=ItemFilters(q=q))[:20])
+            items_search(filters=ItemFilters(q=q)).count()
+            timings.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("select id, name from catalog_item where name like %s limit 20", [f"%{q}%"])
+                cursor.fetchall()
+                cursor.execute("select count(*) from catalog_item where name like %s", [f"%{q}%"])
+            base.append(time.perf_counter() - start)
+    report(
+        f"catalog search page+count over {n} items, ms (median)",
+        f"{statistics.median(timings) * 1000:.2f}",
+        "raw SQL LIKE on the name only",
+        f"{statistics.median(base) * 1000:.2f} ms",
+    )
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed_calendar", verbosity=0)
+    print(f"govhall benchmarks — database: {settings.DATABASES['default']['NAME']}\n")
+    bench_division_import()
+    bench_calendar()
+    bench_catalog_search()
+
+
+if __name__ == "__main__":
+    main()
