@@ -67,8 +67,8 @@ def sysadmin(county):
 # Playwright (sync API) in Debian's Chromium against pytest-django's live_server. The live server
 # only sees committed data, so browser tests use the transactional database. Its flush after each
 # test empties every table, including what django_db_setup seeded once per session (calendar,
-# divisions, roles): `live_county` reloads them before the test and `_reseed_after_flush` again
-# after the flush, so the tests that run later still find them.
+# divisions, roles): `live_county` reloads them before the test and again after the flush, so the
+# tests that run later still find them.
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -89,24 +89,33 @@ def _seed_reference_data() -> None:
     ensure_roles()
 
 
-@pytest.fixture
-def _reseed_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _seed_reference_data()
+_RESEED_AFTER_TEARDOWN = pytest.StashKey[object]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # The flush runs in pytest-django's own (autouse, hence earlier) fixture, after every fixture
+    # of ours has been torn down: the reload has to wait for the end of the test's teardown. When
+    # no test follows, the test database is already gone and there is nothing to reload.
+    result = yield
+    blocker = item.stash.get(_RESEED_AFTER_TEARDOWN, None)
+    if blocker is not None and nextitem is not None:
+        with blocker.unblock():
+            _seed_reference_data()
+    return result
 
 
 @pytest.fixture
-def live_county(_reseed_after_flush, transactional_db, live_server):
+def live_county(request, transactional_db, live_server, django_db_blocker):
     """The small county, committed so that the live server (another thread) can read it."""
-    _seed_reference_data()
+    _seed_reference_data()  # an earlier transactional test may have flushed it
+    request.node.stash[_RESEED_AFTER_TEARDOWN] = django_db_blocker
     return build_small_county()
 
 
 @pytest.fixture
-def browser_page(live_county, live_server):
-    """A fresh Chromium page (1280×900, zh-CN, downloads allowed). Skips when Chromium is missing,
-    unless GOVHALL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure."""
+def chromium_path() -> str:
+    """Debian's Chromium. Missing: the test skips, unless GOVHALL_REQUIRE_BROWSER=1 (CI) makes it fail."""
     import os
 
     if not os.path.exists(CHROMIUM):
@@ -114,18 +123,23 @@ def browser_page(live_county, live_server):
         if os.environ.get("GOVHALL_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_county, live_server):
+    """A fresh Chromium page on the live server (1280×900, zh-CN, downloads allowed)."""
     from playwright.sync_api import sync_playwright
 
-    # Started after the data is written and stopped before the flush: Playwright's event loop
-    # would otherwise make Django refuse database calls from this thread.
+    # Started after the data is written and stopped before the flush: while Playwright's event loop
+    # runs in this thread, Django refuses database calls from it (SynchronousOnlyOperation).
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(
             accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url
         )
-        page = context.new_page()
         try:
-            yield page
+            yield context.new_page()
         finally:
             context.close()
             browser.close()

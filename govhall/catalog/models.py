@@ -160,6 +160,9 @@ class SituationQuestion(models.Model):
         ordering = ["version_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="question_key_unique_in_version")]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class SituationOption(models.Model):
     question = models.ForeignKey(SituationQuestion, on_delete=models.CASCADE, related_name="options")
@@ -172,6 +175,9 @@ class SituationOption(models.Model):
         verbose_name_plural = "情形选项"
         ordering = ["question_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["question", "key"], name="option_key_unique_in_question")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Material(models.Model):
@@ -215,6 +221,9 @@ class Fee(models.Model):
         verbose_name_plural = "收费"
         ordering = ["version_id", "seq"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Step(models.Model):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="steps")
@@ -229,6 +238,9 @@ class Step(models.Model):
         verbose_name_plural = "办理环节"
         ordering = ["version_id", "seq"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ChecklistPoint(models.Model):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="checklist")
@@ -239,6 +251,9 @@ class ChecklistPoint(models.Model):
         verbose_name = "审核要点"
         verbose_name_plural = "审核要点"
         ordering = ["version_id", "seq"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Intermediary(models.Model):
@@ -253,6 +268,9 @@ class Intermediary(models.Model):
         verbose_name = "中介服务"
         verbose_name_plural = "中介服务"
         ordering = ["version_id", "seq"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ItemEvent(models.Model):
@@ -281,3 +299,7 @@ class ItemEvent(models.Model):
         verbose_name = "事项变更记录"
         verbose_name_plural = "事项变更记录"
         ordering = ["item_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reason}"
+

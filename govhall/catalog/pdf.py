@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
+from fpdf.fonts import FontFace
 
 from govhall.catalog.models import Item, ItemVersion, Material, Step
 from govhall.catalog.selectors import applicable
@@ -23,8 +24,7 @@ QR_CAPTION = "扫码查看在线办事指南"
 QR_SIZE = 30
 # 一次告知: the notice lists everything; the window may not ask for more later.
 NOTICE_PLEDGE = (
-    "本告知单所列材料为办理本事项所需的全部材料。材料齐全、符合法定形式的，窗口当场受理；"
-    "窗口工作人员不得要求申请人提交本告知单以外的材料。"
+    "本告知单所列材料为办理本事项所需的全部材料。材料齐全、符合法定形式的，窗口当场受理；窗口工作人员不得要求申请人提交本告知单以外的材料。"
 )
 
 
@@ -36,8 +36,9 @@ def guide_url(item: Item, refs: Iterable[str] = ()) -> str:
 
 
 def guide_filename(item: Item, kind: str = "guide") -> str:
-    """E.g. "办事指南-食品经营许可证核发.pdf" (characters a file system rejects become "_")."""
-    name = re.sub(r'[\\/:*?"<>|\r\n\t]+', "_", item.name).strip() or item.code
+    """E.g. "办事指南-食品经营许可证核发.pdf". Characters a file system rejects become "_", and a
+    very long name is cut so the file name stays under the usual 255-byte limit."""
+    name = re.sub(r'[\\/:*?"<>|\r\n\t]+', "_", item.name).strip()[:60] or item.code
     return f"{KINDS[kind]}-{name}.pdf"
 
 
@@ -64,13 +65,13 @@ def item_guide_pdf(*, item: Item, version: ItemVersion | None = None, selected: 
 
     # The opening block: the item's identity on the left, the QR code on the right.
     top = doc.get_y()
-    qr_x = doc.w - doc.r_margin - QR_SIZE - 2
+    qr_x = doc.w - doc.r_margin - QR_SIZE - 4  # the caption below is 8 mm wider than the code
     qr_bottom = doc.qr_code(guide_url(item, situation.refs), x=qr_x, y=top, size=QR_SIZE, caption=QR_CAPTION)
     block_width = qr_x - 6 - doc.l_margin
     if kind == "guide":
         pairs = _identity(item, version)
     else:
-        pairs = [("事项名称", version.name), ("实施主体", version.department.name), ("事项编码", item.code)]
+        pairs = [("实施主体", version.department.name), ("事项编码", item.code), ("申请人", "")]
     if situation.answers:
         pairs.append(("您的情形", situation.answers))
     table_bottom = doc.key_values(pairs, label_width=24, width=block_width)
@@ -102,7 +103,7 @@ class _Situation:
 
     @staticmethod
     def applies_when(row: Material | Step) -> str:
-        """"申请人类型：企业" for a row tied to options; "" for one that always applies."""
+        """The situation a row is tied to, e.g. "申请人类型：企业"; "" when it always applies."""
         return "或".join(f"{o.question.text}：{o.label}" for o in row.options.all())
 
 
@@ -145,6 +146,12 @@ def _material_name(material: Material, situation: _Situation) -> str:
     if material.blank_form:
         lines.append(f"空白表格：{material.blank_form}")
     return "\n".join(lines)
+
+
+def _key_value_section(doc: GovDocument, heading: str, pairs: list[tuple[str, str]]) -> None:
+    """A heading and a short key/value table, kept on one page (rows are mostly one line)."""
+    doc.heading(heading, keep_with=len(pairs) * 7.5)
+    doc.key_values(pairs, label_width=32)
 
 
 def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material], steps: list[Step], situation: _Situation) -> None:
@@ -201,13 +208,16 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
             )
             for i, s in enumerate(steps, start=1)
         ]
-        doc.data_table(["序号", "办理环节", "办理人员", "环节时限"], rows, col_widths=(12, doc.epw - 82, 35, 35), aligns=("C", "L", "C", "C"))
+        doc.data_table(
+            ["序号", "办理环节", "办理人员", "环节时限"], rows, col_widths=(12, doc.epw - 82, 35, 35), aligns=("C", "L", "C", "C")
+        )
 
-    doc.heading("六、办理时限与方式")
     commitment = (
         f"实行告知承诺制（核查期限：{_days(version.commitment_verify_days or 0)}）" if version.commitment_allowed else "不实行告知承诺制"
     )
-    doc.key_values(
+    _key_value_section(
+        doc,
+        "六、办理时限与方式",
         [
             ("服务对象", _audience(version)),
             ("办件类型", version.get_handling_type_display()),
@@ -219,24 +229,17 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
             ("告知承诺", commitment),
             ("容缺受理", "可容缺受理（见申请材料“可容缺”一栏）" if version.rongque else "不适用"),
         ],
-        label_width=32,
     )
-
-    doc.heading("七、办理结果")
-    doc.key_values(
-        [("结果名称", version.result_name or "—"), ("结果类型", version.get_result_type_display())],
-        label_width=32,
-    )
-
-    doc.heading("八、办理地点、时间和咨询方式")
-    doc.key_values(
+    _key_value_section(doc, "七、办理结果", [("结果名称", version.result_name or "—"), ("结果类型", version.get_result_type_display())])
+    _key_value_section(
+        doc,
+        "八、办理地点、时间和咨询方式",
         [
             ("办理地点", version.location or "—"),
             ("办理时间", version.office_hours or "—"),
             ("咨询电话", version.phone or "—"),
             ("监督投诉电话", version.complaint_phone or "—"),
         ],
-        label_width=32,
     )
 
     doc.heading("九、中介服务")
@@ -256,7 +259,9 @@ def _notice_body(doc: GovDocument, version: ItemVersion, materials: list[Materia
     if materials:
         rows = []
         for i, m in enumerate(materials, start=1):
-            counts = "、".join(part for part in (f"原件{m.originals}份" if m.originals else "", f"复印件{m.copies}份" if m.copies else "") if part)
+            counts = "\n".join(
+                part for part in (f"原件{m.originals}份" if m.originals else "", f"复印件{m.copies}份" if m.copies else "") if part
+            )
             notes = [note for note in ("非必要" if not m.required else "", "可容缺" if m.rongque_allowed else "") if note]
             if exemption := _exemption(m):
                 notes.append(f"可免提交（{exemption}）")
@@ -266,6 +271,7 @@ def _notice_body(doc: GovDocument, version: ItemVersion, materials: list[Materia
             rows,
             col_widths=(11, 10, 76, 28, doc.epw - 125),
             aligns=("C", "C", "L", "C", "L"),
+            column_styles={0: FontFace(size_pt=14)},
         )
     else:
         doc.paragraph("无需提交申请材料。")
@@ -273,18 +279,23 @@ def _notice_body(doc: GovDocument, version: ItemVersion, materials: list[Materia
     doc.heading("二、受理条件")
     doc.paragraph(version.conditions or "无特别受理条件。")
 
-    doc.heading("三、办理须知")
-    doc.key_values(
+    doc.heading("三、办理须知", keep_with=32)
+    fees = "；".join(f"{f.name}：{f.standard}" for f in version.fees.all()) or "不收费"
+    doc.data_table(
+        None,
         [
-            ("办理时限", f"法定{_days(version.legal_limit_days)}，承诺{_days(version.promised_limit_days)}"),
-            ("到现场次数", f"{version.visits}次（{version.get_online_depth_display()}）"),
-            ("收费", "；".join(f"{f.name}：{f.standard}" for f in version.fees.all()) or "不收费"),
+            (
+                "办理时限",
+                f"法定{_days(version.legal_limit_days)}，承诺{_days(version.promised_limit_days)}",
+                "到现场次数",
+                f"{version.visits}次（{version.get_online_depth_display()}）",
+            ),
+            ("收费", fees, "咨询电话", version.phone or "—"),
+            ("办理时间", version.office_hours or "—", "监督投诉电话", version.complaint_phone or "—"),
             ("办理地点", version.location or "—"),
-            ("办理时间", version.office_hours or "—"),
-            ("咨询电话", version.phone or "—"),
-            ("监督投诉电话", version.complaint_phone or "—"),
         ],
-        label_width=32,
+        col_widths=(24, 63, 24, doc.epw - 111),
+        label_columns={0, 2},
     )
     doc.ln(2)
     doc.paragraph(NOTICE_PLEDGE, size=9.5)

@@ -74,6 +74,11 @@ def _querystring(filters: ItemFilters) -> str:
     return urlencode({k: v for k, v in pairs.items() if v})
 
 
+def _list_url(filters: ItemFilters) -> str:
+    query = _querystring(filters)
+    return f"{reverse('catalog-list')}?{query}" if query else reverse("catalog-list")
+
+
 def _page_base(filters: ItemFilters) -> str:
     """The list URL with the current filters, ready for a page number."""
     query = _querystring(filters)
@@ -103,7 +108,10 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "export_url": f"{reverse('catalog-export')}?{_querystring(filters)}",
     }
     if _is_partial(request):
-        return _vary_on_htmx(render(request, "catalog/public/_results.html", {**context, "oob": True}))
+        # The address bar follows the search, without the empty fields a form sends.
+        canonical = _page_base(filters) + str(page.number) if page.number > 1 else _list_url(filters)
+        response = render(request, "catalog/public/_results.html", {**context, "oob": True})
+        return _vary_on_htmx(push_url(response, canonical))
     context.update(
         departments=Department.objects.filter(is_active=True, items__status=Item.STATUS_ACTIVE).distinct().order_by("id"),
         item_types=choices.ITEM_TYPES,
@@ -240,7 +248,7 @@ def catalog_item(request: HttpRequest, item_id: int) -> HttpResponse:
     if _is_partial(request):
         return _vary_on_htmx(push_url(render(request, "catalog/public/_situation.html", context), canonical))
     context.update(
-        public_lists=[choices.PUBLIC_LIST_LABELS[code] for code in version.public_lists],
+        public_lists=[(code, choices.PUBLIC_LIST_LABELS[code]) for code in version.public_lists],
         in_power_list="power" in version.public_lists,
         fees=list(version.fees.all()),
         intermediaries=list(version.intermediaries.all()),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govhall.catalog import choices, services
 from govhall.catalog.diff import data_diff
+from govhall.catalog.excel import catalog_export, catalog_import
 from govhall.catalog.forms import (
     TABLES_BY_KEY,
     ImportForm,
@@ -176,7 +177,15 @@ def item_new(request):
     departments = departments_for_editor(request.user)
     form_kwargs = {"creating": True, "departments": departments}
     if request.method == "GET":
-        initial = {"department": departments.first() if len(departments) == 1 else None, "visits": "1", "handling_type": "promised", "level": "county"}
+        initial = {
+            "department": departments.first() if len(departments) == 1 else None,
+            "level": "county",
+            "handling_type": "promised",
+            "visits": "1",
+            "online_depth": "full_online",
+            "result_type": "other",
+            "audience": ["person"],
+        }
         editor = ItemEditor(ItemForm(initial=initial, **form_kwargs), rows_from_data({}))
         return _render_editor(request, editor=editor, item=None)
 
@@ -531,8 +540,6 @@ def import_page(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            from govhall.catalog.excel import catalog_import
-
             try:
                 report = catalog_import(
                     actor=request.user,
@@ -554,7 +561,8 @@ def import_page(request):
                         context["errors_payload"] = payload
                     else:
                         context["errors_too_large"] = True
-                    status = 200 if form.cleaned_data["valid_only"] else 400
+                if getattr(report, "blocked", False):
+                    status = 400  # nothing was saved
         else:
             status = 400
     return render(request, "catalog/staff/import.html", context, status=status)
@@ -578,8 +586,6 @@ def import_errors_download(request):
 @require_GET
 def export_all(request):
     _require(request.user, "catalog.import_catalog")
-    from govhall.catalog.excel import catalog_export
-
     items = (
         Item.objects.exclude(status=Item.STATUS_CANCELLED)
         .exclude(current_version=None)

@@ -25,6 +25,10 @@ class DomainError(Exception):
     """Base for errors a user can act on."""
 
     status_code = 400
+    errors: list[FieldError]
+
+    def as_list(self) -> list[dict[str, str]]:
+        return [e.as_dict() for e in self.errors]
 
 
 class ValidationError(DomainError):
@@ -38,9 +42,6 @@ class ValidationError(DomainError):
     def many(cls, errors: list[FieldError]) -> ValidationError:
         return cls(errors=errors)
 
-    def as_list(self) -> list[dict[str, str]]:
-        return [e.as_dict() for e in self.errors]
-
 
 class PermissionDenied(DomainError):
     status_code = 403
@@ -48,9 +49,6 @@ class PermissionDenied(DomainError):
     def __init__(self, message: str = "无权执行此操作"):
         self.errors = [FieldError("", "permission", message)]
         super().__init__(message)
-
-    def as_list(self) -> list[dict[str, str]]:
-        return [e.as_dict() for e in self.errors]
 
 
 class Conflict(DomainError):
@@ -61,9 +59,6 @@ class Conflict(DomainError):
     def __init__(self, message: str = "已被他人处理，请刷新后重试"):
         self.errors = [FieldError("", "conflict", message)]
         super().__init__(message)
-
-    def as_list(self) -> list[dict[str, str]]:
-        return [e.as_dict() for e in self.errors]
 
 
 class ErrorCollector:

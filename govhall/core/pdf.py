@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,7 +47,7 @@ BODY_SIZE = 10.5  # 五号
 BODY_LINE = 6.0
 CELL_SIZE = 9.5
 CELL_LINE = 5.0
-CELL_PADDING = (1.4, 1.3)  # vertical, horizontal (mm)
+CELL_PADDING = (1.1, 1.3)  # vertical, horizontal (mm)
 
 # 避头尾: marks that may not begin a line, and marks that may not end one.
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·%‰,.;:!?)]}")
@@ -201,9 +201,9 @@ class GovDocument(FPDF):
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
         self.ln(4)
 
-    def heading(self, text: str) -> None:
-        """A section heading with a red bar; kept with at least a few lines of what follows."""
-        self.ensure_space(24)
+    def heading(self, text: str, *, keep_with: float = 16) -> None:
+        """A section heading with a red bar, kept on a page with the next `keep_with` mm."""
+        self.ensure_space(10 + keep_with)
         self.ln(2)
         y = self.get_y()
         self.set_fill_color(*ACCENT)
@@ -246,26 +246,27 @@ class GovDocument(FPDF):
         *,
         col_widths: Sequence[float],
         aligns: Sequence[str] | None = None,
-        label_columns: int = 0,
-        x: float | None = None,
+        label_columns: Collection[int] = (),
+        column_styles: dict[int, FontFace] | None = None,
     ) -> float:
-        """A bordered table; `col_widths` in mm. Headings repeat on every page the table spans.
+        """A bordered table at the left margin; `col_widths` in mm. Headings repeat on every page
+        the table spans.
 
-        The first `label_columns` columns are shaded and bold (key/value tables). Returns the y
-        below the table.
+        A row with fewer cells than columns has its last cell span the remaining columns. Cells
+        of the `label_columns` are shaded and bold (key/value tables); `column_styles` restyles
+        the body cells of a column (e.g. a larger tick box). Returns the y below the table.
         """
-        width = sum(col_widths)
         aligns = list(aligns or ["L"] * len(col_widths))
         pad_v, pad_h = CELL_PADDING
-        inner = [w - 2 * pad_h - 0.2 for w in col_widths]
         page_body = self.page_break_trigger - self.t_margin - 2 * pad_v - (CELL_LINE + 2 * pad_v if headings else 0)
         max_lines = max(1, int(page_body * 0.95 // CELL_LINE))
 
-        def wrap_row(row: Sequence[str], bold_columns: int) -> list[list[str]]:
+        def wrap_row(row: Sequence[str], bold: Collection[int]) -> list[list[str]]:
             cells = []
             for i, text in enumerate(row):
-                self.set_font(FONT_FAMILY, "B" if i < bold_columns else "", size=CELL_SIZE)
-                cells.append(self.wrap(str(text), inner[i]))
+                spanned = col_widths[i:] if i == len(row) - 1 else col_widths[i : i + 1]
+                self.set_font(FONT_FAMILY, "B" if i in bold else "", size=CELL_SIZE)
+                cells.append(self.wrap(str(text), sum(spanned) - 2 * pad_h - 0.2))
             return cells
 
         # Rows taller than a page become continuation rows ("（续）" in the first column).
@@ -278,15 +279,16 @@ class GovDocument(FPDF):
                 if start and not part[0]:
                     part[0] = "（续）"
                 body.append(part)
+        heading_cells = ["\n".join(cell) for cell in wrap_row(headings, range(len(headings)))] if headings else []
 
-        heading_cells = ["\n".join(cell) for cell in wrap_row(headings, len(headings))] if headings else []
         self.set_font(FONT_FAMILY, size=CELL_SIZE)  # the table takes its body style from the current font
         self.set_draw_color(*RULE)
         self.set_fill_color(255, 255, 255)  # fpdf2 fills every cell with the current fill colour
         self.set_line_width(0.25)
-        self.set_x(self.l_margin if x is None else x)
+        self.set_x(self.l_margin)
+        label_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
         with self.table(
-            width=width,
+            width=sum(col_widths),
             col_widths=list(col_widths),
             align="LEFT",
             line_height=CELL_LINE,
@@ -295,7 +297,7 @@ class GovDocument(FPDF):
             v_align=VAlign.M,
             wrapmode=WrapMode.CHAR,
             first_row_as_headings=bool(headings),
-            headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            headings_style=label_style,
             borders_layout=TableBordersLayout.ALL,
             repeat_headings=1,
         ) as table:
@@ -303,11 +305,12 @@ class GovDocument(FPDF):
                 heading_row = table.row()
                 for text in heading_cells:
                     heading_row.cell(text, align="C")
-            label_style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
             for part in body:
                 row = table.row()
                 for i, text in enumerate(part):
-                    row.cell(text, style=label_style if i < label_columns else None)
+                    style = label_style if i in label_columns else (column_styles or {}).get(i)
+                    colspan = len(col_widths) - i if i == len(part) - 1 else 1
+                    row.cell(text, style=style, colspan=colspan)
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
         self.ln(1.5)
         return self.get_y()
@@ -315,7 +318,7 @@ class GovDocument(FPDF):
     def key_values(self, pairs: Sequence[tuple[str, str]], *, label_width: float = 30, width: float | None = None) -> float:
         """A two-column table of labels and values (the values may be long)."""
         width = width or self.epw
-        return self.data_table(None, [(k, v) for k, v in pairs], col_widths=(label_width, width - label_width), label_columns=1)
+        return self.data_table(None, [(k, v) for k, v in pairs], col_widths=(label_width, width - label_width), label_columns={0})
 
     # --- QR code and sign-off ---------------------------------------------------------------
 
@@ -348,28 +351,26 @@ class GovDocument(FPDF):
         return bottom
 
     def sign_off(self, labels: Sequence[str], *, line_width: float = 55) -> None:
-        """Signature lines: "<label>：______  日期：____年__月__日", one per label, kept together."""
-        self.ensure_space(14 * len(labels) + 4)
-        self.ln(4)
+        """Signature lines "<label>：______  日期：____年___月___日", one per label, aligned and
+        kept together on one page."""
+        self.ensure_space(11 * len(labels) + 2)
+        self.ln(2)
+        self.set_font(FONT_FAMILY, size=BODY_SIZE)
         self.set_draw_color(*TEXT)
         self.set_line_width(0.3)
+        label_width = max(self.get_string_width(f"{label}：") for label in labels) + 1
         for label in labels:
-            self.ln(6)
+            self.ln(4)
             y = self.get_y()
-            self.set_font(FONT_FAMILY, size=BODY_SIZE)
-            text = f"{label}："
-            self.cell(self.get_string_width(text), 7, text)
-            x = self.get_x()
-            self.line(x, y + 6, x + line_width, y + 6)
-            self.set_x(x + line_width + 6)
-            for part, blank in (("日期：", 0), ("", 16), ("年", 10), ("月", 10), ("日", 0)):
-                if blank:
-                    x = self.get_x()
+            self.cell(label_width, 7, f"{label}：")
+            for part, blank in (("", line_width), ("日期：", 6), ("年", 16), ("月", 10), ("日", 10)):
+                x = self.get_x()
+                if blank and part != "日期：":
                     self.line(x, y + 6, x + blank, y + 6)
-                    self.set_x(x + blank)
+                self.set_x(x + blank)
                 if part:
                     self.cell(self.get_string_width(part) + 0.5, 7, part)
-            self.ln(8)
+            self.ln(7)
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())
@@ -383,13 +384,13 @@ _CONTENT_TOKENS = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>|\[|\]|/[^\s
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
-def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+def _pdf_objects(data: bytes, *, decode: bool = True) -> dict[int, tuple[bytes, bytes | None]]:
     objects: dict[int, tuple[bytes, bytes | None]] = {}
     for number, body in _OBJ.findall(data):
         match = _STREAM.match(body)
         if match:
             head, stream = match.groups()
-            if b"/FlateDecode" in head:
+            if decode and b"/FlateDecode" in head:
                 stream = zlib.decompress(stream)
             objects[int(number)] = (head, stream)
         else:
@@ -432,6 +433,15 @@ def _to_unicode(cmap: bytes) -> dict[int, str]:
 def _ref(head: bytes, key: bytes) -> int | None:
     match = re.search(rb"/" + key + rb"\s+(\d+) 0 R", head)
     return int(match.group(1)) if match else None
+
+
+def pdf_images(data: bytes) -> list[bytes]:
+    """The (still encoded) data of every image in a PDF written by `GovDocument`, in object order."""
+    return [
+        stream
+        for head, stream in _pdf_objects(data, decode=False).values()
+        if stream is not None and re.search(rb"/Subtype\s*/Image", head)
+    ]
 
 
 def pdf_text(data: bytes) -> list[str]:

@@ -47,6 +47,7 @@ def test_applicant_finds_item_by_pinyin_chooses_situation_and_downloads_notice(b
     expect(materials).to_contain_text("法定代表人身份证明")
     expect(materials).not_to_contain_text("经营者身份证")
     expect(page).to_have_url(re.compile(r"\?s=q1\.a$"))
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky side panel is drawn where the page is scrolled
     _shot(page, "catalog-item-situation")
 
     with page.expect_download() as download_info:
@@ -55,6 +56,10 @@ def test_applicant_finds_item_by_pinyin_chooses_situation_and_downloads_notice(b
     assert download.suggested_filename == "一次性告知单-食品经营许可证核发.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, tables scroll
+    page.evaluate("window.scrollTo(0, 0)")
+    _shot(page, "catalog-item-phone")
 
 
 def test_ten_lists_page_links_to_each_list(browser_page, live_county):

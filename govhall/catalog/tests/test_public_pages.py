@@ -125,6 +125,7 @@ def test_htmx_search_returns_only_the_results_partial(client, county):
     assert "<html" not in page and 'id="catalog-search"' not in page
     assert 'id="results"' in page and FOOD in page
     assert "HX-Request" in response["Vary"]
+    assert response["HX-Push-Url"] == f"{reverse('catalog-list')}?q=spjy"  # without the empty fields
 
 
 def test_suspended_item_is_not_listed(client, county):

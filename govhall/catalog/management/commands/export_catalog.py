@@ -15,9 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("path", help="输出文件，例如 catalog.xlsx")
         parser.add_argument("--department", help="只导出此部门的事项（部门全称、简称或统一社会信用代码）")
         parser.add_argument("--include-cancelled", action="store_true", help="同时导出已取消的事项")
+        parser.add_argument("--template", action="store_true", help="只写表头和说明，作为新清单的空白模板")
 
-    def handle(self, *args, path, department, include_cancelled, **options):
-        items = Item.objects.order_by("code")
+    def handle(self, *args, path, department, include_cancelled, template, **options):
+        items = Item.objects.none() if template else Item.objects.order_by("code")
         if department:
             found = Department.objects.filter(Q(name=department) | Q(short_name=department) | Q(uscc=department)).first()
             if found is None:

@@ -1,0 +1,284 @@
+"""The working-day calendar for staff: a year at a glance, changing one day, loading a new year.
+
+行政许可法 §82: limits count working days with statutory holidays excluded; the State Council
+publishes each year's holidays and make-up working days (调休) late in the year before, so an
+admin loads the new year from a CSV and corrects single days when a notice changes.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import csv
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousFileOperation
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govhall.core.calendar import CalendarError
+from govhall.core.calendar_load import _row as shaped_day
+from govhall.core.calendar_load import load_csv
+from govhall.core.errors import ErrorCollector, FieldError, PermissionDenied, ValidationError
+from govhall.core.models import CalendarDay, CalendarYear
+
+MAX_CSV_BYTES = 1024 * 1024
+MIN_YEAR, MAX_YEAR = 1990, 2100
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+# --- the one write: change a day --------------------------------------------------------------
+
+
+def calendar_day_change(*, actor, day: dt.date, is_workday: bool, name: str) -> CalendarDay:
+    """Set one day to working day or rest day (with the holiday / 调休 name). Recorded as "admin"."""
+    if not actor.has_perm("core.change_calendarday"):
+        raise PermissionDenied("无权修改工作日历")
+    name = (name or "").strip()
+    errors = ErrorCollector()
+    if len(name) > 40:
+        errors.add("name", "max_length", "节日名称不能超过40个字")
+    shaped = shaped_day(day, is_workday, name, "admin")
+    if shaped.kind == CalendarDay.KIND_HOLIDAY and not name:
+        errors.add("name", "required", "周一至周五设为休息日时，须填写节日名称（如：国庆节）")
+    if shaped.kind == CalendarDay.KIND_MAKEUP and not name:
+        errors.add("name", "required", "周末调休上班时，须填写对应的节日名称（如：春节）")
+    errors.raise_if_any()
+    with transaction.atomic():
+        row = CalendarDay.objects.select_for_update().filter(date=day).first()
+        if row is None:
+            raise CalendarError(day.year)
+        row.is_workday, row.kind, row.name = shaped.is_workday, shaped.kind, shaped.name
+        row.source = "admin"
+        row.updated_by = actor
+        row.save()
+    return row
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+class DayForm(forms.Form):
+    is_workday = forms.TypedChoiceField(
+        label="这一天",
+        choices=[("1", "上班（工作日）"), ("0", "休息（不计入工作日）")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label="节日名称", max_length=40, required=False, help_text="法定节假日或调休上班时填写，如：春节")
+
+
+class CsvForm(forms.Form):
+    file = forms.FileField(label="节假日安排 CSV（date,kind,name）", error_messages={"required": "请选择 CSV 文件"})
+    replace = forms.BooleanField(label="覆盖已载入的年份（会清除该年的手工修改）", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError("CSV 文件不能超过1 MB", code="max_size")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("只能上传 .csv 文件", code="extension")
+        try:
+            self.text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("CSV 须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）", code="encoding") from exc
+        return upload
+
+    def years(self) -> set[int]:
+        found = set()
+        for record in csv.DictReader(io.StringIO(self.text)):
+            try:
+                found.add(dt.date.fromisoformat((record.get("date") or "").strip()).year)
+            except ValueError:
+                continue
+        return found
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise DjangoPermissionDenied
+
+
+def _cell(day: dt.date, row: CalendarDay | None, previous: CalendarDay | None, today: dt.date) -> dict[str, Any]:
+    kind = row.kind if row else ""
+    first_of_run = bool(row and row.name and not (previous and previous.name == row.name and previous.kind == row.kind))
+    return {"date": day, "row": row, "kind": kind, "show_name": first_of_run, "today": day == today}
+
+
+def _year_grid(year: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    rows = {d.date: d for d in CalendarDay.objects.filter(date__year=year).select_related("updated_by")}
+    today = timezone.localdate()
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                else:
+                    cells.append(_cell(day, rows.get(day), rows.get(day - dt.timedelta(days=1)), today))
+            weeks.append(cells)
+        months.append({"number": month, "weeks": weeks})
+    counts = {kind: 0 for kind, _ in CalendarDay.KIND_CHOICES}
+    for row in rows.values():
+        counts[row.kind] += 1
+    counts["working"] = sum(1 for r in rows.values() if r.is_workday)
+    return months, counts
+
+
+def _year_param(request) -> tuple[int, str]:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
+        return int(raw), ""
+    today = timezone.localdate()
+    return today.year, f"年份“{raw}”无效，已显示今年" if raw else ""
+
+
+def _parse_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _page(request, *, year: int, status: int = 200, **extra):
+    months, counts = _year_grid(year)
+    can_edit = request.user.has_perm("core.change_calendarday")
+    loaded = CalendarYear.objects.filter(year=year).first()
+    context = {
+        "year": year,
+        "months": months,
+        "counts": counts,
+        "weekdays": WEEKDAYS,
+        "loaded": loaded,
+        "years": CalendarYear.objects.order_by("-year"),
+        "can_edit": can_edit,
+        "not_loaded_message": "" if loaded else str(CalendarError(year).errors[0].message),
+        "csv_form": CsvForm() if can_edit else None,
+        "day_panel": None,
+        **extra,
+    }
+    return render(request, "core/calendar.html", context, status=status)
+
+
+def _day_panel(day: dt.date, *, form: DayForm | None = None, saved: bool = False, errors: list[str] | None = None) -> dict[str, Any]:
+    row = CalendarDay.objects.select_related("updated_by").filter(date=day).first()
+    if form is None and row is not None:
+        form = DayForm(initial={"is_workday": "1" if row.is_workday else "0", "name": row.name})
+    return {"day": day, "row": row, "form": form, "saved": saved, "errors": errors or [], "weekday": WEEKDAYS[day.weekday()]}
+
+
+@login_required
+@require_GET
+def calendar_year(request):
+    _require(request.user, "core.view_calendarday")
+    year, year_error = _year_param(request)
+    panel = None
+    if request.GET.get("day") and request.user.has_perm("core.change_calendarday"):
+        try:
+            day = dt.date.fromisoformat(request.GET["day"])
+        except ValueError:
+            day = None
+        if day is not None:
+            panel = _day_panel(day)
+    return _page(request, year=year, year_error=year_error, day_panel=panel)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_day(request, day: str):
+    _require(request.user, "core.change_calendarday")
+    date = _parse_day(day)
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{reverse('staff-calendar')}?year={date.year}&day={date.isoformat()}#day-panel")
+        return render(request, "core/calendar_day.html", {"panel": _day_panel(date)})
+    form = DayForm(request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            row = calendar_day_change(actor=request.user, day=date, is_workday=form.cleaned_data["is_workday"], name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _place_errors(form, exc.errors, errors)
+        except PermissionDenied as exc:
+            errors.append(str(exc))
+        else:
+            note = f"{date:%Y-%m-%d} 已改为{row.get_kind_display()}{('（' + row.name + '）') if row.name else ''}"
+            if request.htmx:
+                previous = CalendarDay.objects.filter(date=date - dt.timedelta(days=1)).first()
+                cell = _cell(date, row, previous, timezone.localdate())
+                context = {"panel": _day_panel(date, saved=True), "note": note, "oob_cell": cell, "can_edit": True, "year": date.year}
+                return render(request, "core/calendar_day.html", context)
+            messages.success(request, note)
+            return redirect(f"{reverse('staff-calendar')}?year={date.year}&day={date.isoformat()}#day-panel")
+    panel = _day_panel(date, form=form, errors=errors)
+    if request.htmx:
+        return render(request, "core/calendar_day.html", {"panel": panel}, status=400)
+    return _page(request, year=date.year, status=400, day_panel=panel)
+
+
+def _place_errors(form: forms.Form, errors: list[FieldError], page_errors: list[str]) -> None:
+    for error in errors:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+        else:
+            page_errors.append(error.message)
+
+
+@login_required
+@require_POST
+def calendar_upload(request):
+    _require(request.user, "core.change_calendarday")
+    form = CsvForm(request.POST, request.FILES)
+    upload_errors: list[str] = []
+    if form.is_valid():
+        years = form.years()
+        clash = sorted(years & set(CalendarYear.objects.values_list("year", flat=True)))
+        if clash and not form.cleaned_data["replace"]:
+            shown = "、".join(str(y) for y in clash)
+            upload_errors.append(f"{shown}年已载入工作日历。如要用此文件替换，请勾选“覆盖已载入的年份”（该年的手工修改会被清除）")
+        else:
+            try:
+                loaded = _load_text(form.text, form.cleaned_data["file"].name)
+            except ValidationError as exc:
+                upload_errors.extend(e.message for e in exc.errors)
+            else:
+                summary = "；".join(f"{year}年 {days} 天" for year, days in loaded.items())
+                messages.success(request, f"已载入：{summary}")
+                return redirect(f"{reverse('staff-calendar')}?year={min(loaded)}")
+    year = _int_or_none(request.POST.get("year")) or timezone.localdate().year
+    page_form = form if not form.is_valid() else CsvForm()
+    return _page(request, year=year, status=400, csv_form=page_form, upload_errors=upload_errors)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR else None
+
+
+def _load_text(text: str, filename: str) -> dict[int, int]:
+    """Load the CSV through `calendar_load.load_csv` (which reads a path), all years or none."""
+    with tempfile.TemporaryDirectory(prefix="govhall-calendar-") as folder:
+        try:
+            name = get_valid_filename(Path(filename).name)
+        except SuspiciousFileOperation:
+            name = "calendar.csv"
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        with transaction.atomic():
+            return load_csv(path)
