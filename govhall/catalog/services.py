@@ -93,25 +93,34 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
     topics = [Topic.objects.get_or_create(name=name, defaults={"audience": data["audience"][0]})[0] for name in data["topics"]]
     version.topics.set(topics)
 
-    options: dict[str, SituationOption] = {}
-    for qi, question in enumerate(data["situations"]):
-        q = SituationQuestion.objects.create(version=version, seq=qi + 1, key=question["key"], text=question["text"])
-        for oi, option in enumerate(question["options"]):
-            options[f"{question['key']}.{option['key']}"] = SituationOption.objects.create(
-                question=q, seq=oi + 1, key=option["key"], label=option["label"]
-            )
-    for mi, material in enumerate(data["materials"]):
-        fields = {k: v for k, v in material.items() if k != "options"}
-        row = Material.objects.create(version=version, seq=mi + 1, **fields)
-        if material["options"]:
-            row.options.set([options[ref] for ref in material["options"]])
+    # Bulk inserts (IDs come back on SQLite ≥ 3.35 and PostgreSQL): a version has dozens of rows.
+    questions = SituationQuestion.objects.bulk_create(
+        SituationQuestion(version=version, seq=qi + 1, key=q["key"], text=q["text"]) for qi, q in enumerate(data["situations"])
+    )
+    option_rows = [
+        (f"{q['key']}.{o['key']}", SituationOption(question=row, seq=oi + 1, key=o["key"], label=o["label"]))
+        for q, row in zip(data["situations"], questions, strict=True)
+        for oi, o in enumerate(q["options"])
+    ]
+    SituationOption.objects.bulk_create(row for _, row in option_rows)
+    options = dict(option_rows)
+    materials = Material.objects.bulk_create(
+        Material(version=version, seq=mi + 1, **{k: v for k, v in m.items() if k != "options"}) for mi, m in enumerate(data["materials"])
+    )
+    Material.options.through.objects.bulk_create(
+        Material.options.through(material_id=row.pk, situationoption_id=options[ref].pk)
+        for m, row in zip(data["materials"], materials, strict=True)
+        for ref in m["options"]
+    )
     Fee.objects.bulk_create(Fee(version=version, seq=i + 1, **fee) for i, fee in enumerate(data["fees"]))
-    for si, step in enumerate(data["steps"]):
-        row = Step.objects.create(
-            version=version, seq=si + 1, name=step["name"], role=step["role"], limit_days=step["limit_days"]
-        )
-        if step["options"]:
-            row.options.set([options[ref] for ref in step["options"]])
+    steps = Step.objects.bulk_create(
+        Step(version=version, seq=si + 1, name=st["name"], role=st["role"], limit_days=st["limit_days"]) for si, st in enumerate(data["steps"])
+    )
+    Step.options.through.objects.bulk_create(
+        Step.options.through(step_id=row.pk, situationoption_id=options[ref].pk)
+        for st, row in zip(data["steps"], steps, strict=True)
+        for ref in st["options"]
+    )
     ChecklistPoint.objects.bulk_create(
         ChecklistPoint(version=version, seq=i + 1, text=text) for i, text in enumerate(data["checklist"])
     )

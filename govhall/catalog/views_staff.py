@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govhall.catalog import choices, services
+from govhall.catalog import choices, schema, services
 from govhall.catalog.diff import data_diff
 from govhall.catalog.excel import catalog_export, catalog_import
 from govhall.catalog.forms import (
@@ -43,7 +43,6 @@ from govhall.catalog.forms import (
 )
 from govhall.catalog.health import catalog_health, health_summary
 from govhall.catalog.models import Item, ItemEvent
-from govhall.catalog.schema import validate_item_data
 from govhall.catalog.search import normalise_query
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.org.models import Department
@@ -163,7 +162,7 @@ def _collect_input_errors(editor: ItemEditor, data: dict[str, Any], problems) ->
     editor.apply_form_errors()
     editor.apply_errors(problems)
     try:
-        validate_item_data(data)
+        schema.validate_item_data(data)
     except ValidationError as exc:
         already = set(editor.form.errors)
         editor.apply_errors([e for e in exc.errors if e.field not in already])
@@ -293,6 +292,83 @@ def _event_change(event: ItemEvent) -> str:
     return ""
 
 
+# How a diff reads to a person: Chinese labels and choice names instead of codes and keys.
+ENTRY_LABELS = {
+    "materials": schema.MATERIAL_FIELDS,
+    "fees": schema.FEE_FIELDS,
+    "steps": schema.STEP_FIELDS,
+    "intermediaries": schema.INTERMEDIARY_FIELDS,
+}
+CHOICE_NAMES = {
+    "item_type": dict(choices.ITEM_TYPES),
+    "level": dict(choices.LEVELS),
+    "handling_type": dict(choices.HANDLING_TYPES),
+    "online_depth": dict(choices.ONLINE_DEPTHS),
+    "tongban_scope": dict(choices.TONGBAN_SCOPES),
+    "result_type": dict(choices.RESULT_TYPES),
+    "audience": dict(choices.AUDIENCES),
+    "source": dict(choices.MATERIAL_SOURCES),
+    "form": dict(choices.MATERIAL_FORMS),
+    "role": dict(choices.STEP_ROLES),
+}
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_shown(key, v) for v in value)
+    return CHOICE_NAMES.get(key, {}).get(str(value), str(value))
+
+
+def _entry(field_key: str, entry: dict[str, Any], keys: list[str] | None = None) -> str:
+    labels = ENTRY_LABELS[field_key]
+    parts = [f"{labels[k]}：{_shown(k, entry.get(k))}" for k in (keys or labels) if k != "name" and entry.get(k) not in (None, "", [])]
+    return f"{entry.get('name', '')}" + (f"（{'；'.join(parts)}）" if parts else "")
+
+
+def _situations(questions: list[dict[str, Any]]) -> str:
+    return "；".join(f"{q['key']} {q['text']}：" + "、".join(f"{o['key']} {o['label']}" for o in q["options"]) for q in questions)
+
+
+def _entry_rows(key: str, label: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One row per added, removed or changed entry (matched by name, as `data_diff` does)."""
+    before = {e["name"]: e for e in old}
+    after = {e["name"]: e for e in new}
+    rows = [{"field": key, "label": label, "change": "removed", "before": _entry(key, before[n]), "after": ""} for n in before if n not in after]
+    rows += [{"field": key, "label": label, "change": "added", "before": "", "after": _entry(key, after[n])} for n in after if n not in before]
+    for name in (n for n in after if n in before and before[n] != after[n]):
+        changed = [k for k in ENTRY_LABELS[key] if before[name].get(k) != after[name].get(k)]
+        rows.append({"field": key, "label": label, "change": "changed", "before": _entry(key, before[name], changed), "after": _entry(key, after[name], changed)})
+    if list(before) != list(after) and before.keys() == after.keys():
+        rows.append({"field": key, "label": label, "change": "reordered", "before": "、".join(before), "after": "、".join(after)})
+    return rows
+
+
+def describe_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """`data_diff` made readable: Chinese names for codes, and for list entries only the
+    sub-elements that changed ("营业执照（复印件份数：1）" → "营业执照（复印件份数：2）")."""
+    rows: list[dict[str, str]] = []
+    listed: set[str] = set()
+    for row in data_diff(old, new):
+        key = row["field"]
+        if key in ENTRY_LABELS:
+            if key not in listed:
+                listed.add(key)
+                rows.extend(_entry_rows(key, row["label"], old.get(key) or [], new.get(key) or []))
+            continue
+        if key == "situations":
+            row = {**row, "before": _situations(old.get(key) or []), "after": _situations(new.get(key) or [])}
+        elif key in CHOICE_NAMES:
+            row = {**row, "before": _shown(key, old.get(key)), "after": _shown(key, new.get(key))}
+        elif key in ("checklist", "topics"):
+            row = {**row, "before": "；".join(old.get(key) or []), "after": "；".join(new.get(key) or [])}
+        rows.append(row)
+    return [{**row, "change_label": CHANGE_LABELS.get(row["change"], row["change"])} for row in rows]
+
+
 def _int_param(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -311,8 +387,7 @@ def item_history(request, item_id: int):
     diff = None
     if a in numbers and b in numbers and a != b:
         by_number = {v.number: v for v in versions}
-        rows = data_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
-        diff = [{**row, "change_label": CHANGE_LABELS.get(row["change"], row["change"])} for row in rows]
+        diff = describe_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
     elif "a" in request.GET or "b" in request.GET:
         diff_error = "请选择两个不同的版本进行比较" if a == b else "所选版本不存在"
     events = [

@@ -43,8 +43,7 @@ class ImportStats:
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            yield number, row
+        yield from enumerate(csv.DictReader(handle), start=2)
 
 
 def count_rows(path: Path) -> int:

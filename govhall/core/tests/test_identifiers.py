@@ -4,7 +4,6 @@ from govhall.core.errors import ValidationError
 from govhall.core.identifiers import check, make_uscc, mask_phone, mask_ric, validate_uscc
 
 
-
 def test_make_uscc_builds_codes_that_validate():
     code = make_uscc("11", "150727", "01154530")
     assert check("uscc", code).valid
