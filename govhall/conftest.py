@@ -82,10 +82,14 @@ CHROMIUM_ARGS = [
 
 
 def _seed_reference_data() -> None:
+    """The same reference data as django_db_setup; idempotent (quick when it is still there)."""
+    import io
+
     from govhall.org.roles import ensure_roles
 
-    call_command("seed_calendar", verbosity=0)
-    call_command("import_divisions", prefix="15", no_progress=True, verbosity=0)
+    quiet = io.StringIO()  # the commands report what they loaded; the test output needn't
+    call_command("seed_calendar", stdout=quiet)
+    call_command("import_divisions", prefix="15", no_progress=True, stdout=quiet)
     ensure_roles()
 
 

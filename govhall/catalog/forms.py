@@ -102,6 +102,7 @@ class ItemForm(forms.Form):
             self.fields["department"].required = True
             self.fields["department"].error_messages["required"] = "实施主体不能为空"
             self.fields["department"].queryset = departments if departments is not None else Department.objects.none()
+            self.fields["department"].empty_label = "请选择实施主体"
             self.fields["reason"].required = False
             self.fields["reason"].label = "新增说明"
             self.fields["reason"].widget.attrs["placeholder"] = "默认为“新增事项”"

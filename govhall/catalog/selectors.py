@@ -84,12 +84,17 @@ def get_version(*, item: Item, number: int) -> ItemVersion:
 def applicable(version: ItemVersion, selected: set[str]) -> tuple[list, list]:
     """The materials and steps that apply for the chosen situation options ("q.a" refs).
 
-    A material with no options applies always; one tied to options applies when any is chosen.
+    A material with no options applies always; one tied to options applies when any of them is
+    chosen, or when a question it depends on has not been answered yet (so a partly answered
+    questionnaire never hides a material the applicant may still need).
     """
+    answered = {ref.split(".", 1)[0] for ref in selected}
 
     def applies(row) -> bool:
-        refs = {f"{o.question.key}.{o.key}" for o in row.options.all()}
-        return not refs or bool(refs & selected)
+        refs = {(o.question.key, f"{o.question.key}.{o.key}") for o in row.options.all()}
+        if not refs:
+            return True
+        return any(ref in selected or question not in answered for question, ref in refs)
 
     materials = [m for m in version.materials.prefetch_related("options__question") if applies(m)]
     steps = [s for s in version.steps.prefetch_related("options__question") if applies(s)]

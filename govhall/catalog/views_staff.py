@@ -545,6 +545,7 @@ def health(request):
     report = _health_report(request)
     report["export_query"] = request.GET.urlencode()
     report["problem_label"] = PROBLEM_LABELS.get(report["problem"], report["problem"])
+    report["editable"] = set(items_for_editor(request.user).filter(pk__in=[r.item.id for r in report["rows"]]).values_list("id", flat=True))
     return render(request, "catalog/staff/health.html", report)
 
 

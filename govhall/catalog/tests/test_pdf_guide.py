@@ -95,6 +95,13 @@ def test_notice_for_situation_q1a_lists_legal_representative_id_not_operator_id(
 
     assert "法定代表人身份证明" in text
     assert "经营者身份证" not in text
+    assert "冷藏冷冻设施清单" in text  # q2 not answered yet: it may still apply
+
+
+def test_notice_drops_material_of_an_answered_question_that_does_not_apply(county):
+    text = _text(item_guide_pdf(item=county.items["food"], kind="notice", selected={"q1.a", "q2.n"}))
+
+    assert "法定代表人身份证明" in text
     assert "冷藏冷冻设施清单" not in text  # only for q2.y
 
 

@@ -227,7 +227,7 @@ def test_edit_makes_a_new_version_with_the_reason_and_history_shows_the_change(c
     history = text(client.get(response["Location"]))
     assert "依据新修订的管理办法调整法定时限" in history
     assert "法定办结时限" in history and ">10<" in history and ">20<" in history
-    assert "申请材料" in history
+    assert "营业执照（复印件份数：1）" in history and "营业执照（复印件份数：2）" in history
     assert "变更" in history and "赵管理" in history
 
 

@@ -103,7 +103,7 @@ def parse_table(text: str, *, source: str) -> list[Row]:
         if promised > legal:
             raise TableError(f"{where}：承诺时限{promised}大于法定时限{legal}")
         marks: dict[str, str] = {}
-        for token in marks_text.split():
+        for token in ("" if marks_text == "-" else marks_text).split():
             key, _, value = token.partition(":")
             if re.fullmatch(r"cm\d+", key):
                 marks["cm"] = key[2:]
