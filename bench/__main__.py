@@ -55,10 +55,17 @@ def bench_division_import() -> None:
     con.execute("create table d(code text primary key, name text, parent text)")
     for name, parent in (("provinces.csv", None), ("cities.csv", "provinceCode"), ("areas.csv", "cityCode"), ("streets.csv", "areaCode")):
         with open(directory / name, encoding="utf-8") as handle:
-            con.executemany("insert into d values (?,?,?)", ((r["code"], r["name"], r.get(parent) if parent else None) for r in csv.DictReader(handle)))
+            con.executemany(
+                "insert into d values (?,?,?)", ((r["code"], r["name"], r.get(parent) if parent else None) for r in csv.DictReader(handle))
+            )
     con.commit()
     floor = time.perf_counter() - start
-    report("division import, rows/s (first run)", f"{rows / ours:,.0f}", "bare sqlite3 executemany", f"{rows / floor:,.0f} rows/s ({floor / ours:.2f}×)")
+    report(
+        "division import, rows/s (first run)",
+        f"{rows / ours:,.0f}",
+        "bare sqlite3 executemany",
+        f"{rows / floor:,.0f} rows/s ({floor / ours:.2f}×)",
+    )
     report("division import, re-run (idempotent), rows/s", f"{rows / again:,.0f}", "first run", f"{rows / ours:,.0f} rows/s")
 
 

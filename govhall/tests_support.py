@@ -55,7 +55,14 @@ def item_payload(**overrides: Any) -> dict[str, Any]:
         ],
         "materials": [
             {"name": "食品经营许可申请书", "source": "applicant", "originals": 1, "copies": 0, "blank_form": "食品经营许可申请书.docx"},
-            {"name": "营业执照", "source": "government", "originals": 0, "copies": 1, "licence_type": "营业执照", "shared_source": "市场主体登记"},
+            {
+                "name": "营业执照",
+                "source": "government",
+                "originals": 0,
+                "copies": 1,
+                "licence_type": "营业执照",
+                "shared_source": "市场主体登记",
+            },
             {"name": "法定代表人身份证明", "originals": 0, "copies": 1, "options": ["q1.a"], "shared_source": "人口户籍"},
             {"name": "经营者身份证", "originals": 0, "copies": 1, "options": ["q1.b"], "shared_source": "人口户籍"},
             {"name": "与食品经营相适应的主要设备设施布局、操作流程等文件", "originals": 1, "rongque_allowed": True},
@@ -147,7 +154,14 @@ def build_small_county() -> SmallCounty:
             situations=[],
             materials=[{"name": "居民户口簿", "originals": 1, "licence_type": "居民户口簿"}],
             steps=[{"name": "受理", "role": "clerk", "limit_days": 0}, {"name": "审核", "role": "approver", "limit_days": 5}],
-            fees=[{"name": "居民身份证工本费", "standard": "20元/证", "amount_fen": 2000, "basis": "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）"}],
+            fees=[
+                {
+                    "name": "居民身份证工本费",
+                    "standard": "20元/证",
+                    "amount_fen": 2000,
+                    "basis": "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）",
+                }
+            ],
             checklist=["核对户口簿信息"],
         ),
     )

@@ -20,7 +20,17 @@ class ReadOnlyInline(admin.TabularInline):
 
 class VersionInline(ReadOnlyInline):
     model = ItemVersion
-    fields = ["number", "name", "department", "handling_type", "legal_limit_days", "promised_limit_days", "created_by", "created_at", "reason"]
+    fields = [
+        "number",
+        "name",
+        "department",
+        "handling_type",
+        "legal_limit_days",
+        "promised_limit_days",
+        "created_by",
+        "created_at",
+        "reason",
+    ]
     readonly_fields = fields
     ordering = ["-number"]
     verbose_name_plural = "版本"

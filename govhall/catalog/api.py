@@ -142,7 +142,12 @@ def list_items(request, params: Query[SearchParams]):
     _validate_params(params)
     qs = items_search(
         filters=ItemFilters(
-            q=params.q, department=params.department, item_type=params.type, audience=params.audience, topic=params.topic, public_list=params.list
+            q=params.q,
+            department=params.department,
+            item_type=params.type,
+            audience=params.audience,
+            topic=params.topic,
+            public_list=params.list,
         )
     )
     start = (params.page - 1) * PAGE_SIZE

@@ -89,7 +89,10 @@ class ItemForm(forms.Form):
                 "rongque",
             ],
         ),
-        ("办理结果与清单属性", ["result_name", "result_type", "licence_type", "random_check", "proof_item", "enterprise_permit", "supervision_item"]),
+        (
+            "办理结果与清单属性",
+            ["result_name", "result_type", "licence_type", "random_check", "proof_item", "enterprise_permit", "supervision_item"],
+        ),
         ("办理地点与咨询", ["location", "office_hours", "phone", "complaint_phone"]),
     ]
 
@@ -252,7 +255,12 @@ class Row:
 def row_context(table: RowTable, index: int, row: Row) -> dict[str, Any]:
     """What `_row.html` needs: the row's inputs with their values and errors."""
     cells = [
-        {"column": c, "name": f"{table.key}-{index}-{c.name}", "value": row.values.get(c.name, c.default), "errors": row.errors.get(c.name, [])}
+        {
+            "column": c,
+            "name": f"{table.key}-{index}-{c.name}",
+            "value": row.values.get(c.name, c.default),
+            "errors": row.errors.get(c.name, []),
+        }
         for c in table.columns
     ]
     return {"table": table, "index": index, "row": row, "cells": cells}
@@ -470,7 +478,9 @@ class ItemEditor:
 
 
 def _reason_field() -> forms.CharField:
-    return forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写原因"})
+    return forms.CharField(
+        label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写原因"}
+    )
 
 
 class ReasonForm(forms.Form):
@@ -479,7 +489,9 @@ class ReasonForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_department = forms.ModelChoiceField(
-        label="目标部门", queryset=Department.objects.none(), error_messages={"required": "请选择目标部门", "invalid_choice": "所选部门不可选"}
+        label="目标部门",
+        queryset=Department.objects.none(),
+        error_messages={"required": "请选择目标部门", "invalid_choice": "所选部门不可选"},
     )
     reason = _reason_field()
 
@@ -514,7 +526,9 @@ def check_xlsx_upload(upload: UploadedFile) -> None:
 class ImportForm(forms.Form):
     file = forms.FileField(label="事项清单 Excel 文件（.xlsx，不超过10 MB）", error_messages={"required": "请选择要导入的文件"})
     valid_only = forms.BooleanField(label="只导入无误的行（有错误的行跳过，其余照常导入）", required=False)
-    reason = forms.CharField(label="导入说明", max_length=500, required=False, widget=forms.TextInput(attrs={"size": 50, "placeholder": "Excel导入"}))
+    reason = forms.CharField(
+        label="导入说明", max_length=500, required=False, widget=forms.TextInput(attrs={"size": 50, "placeholder": "Excel导入"})
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -63,6 +63,3 @@ def health_summary(rows: list[HealthRow]) -> dict[str, int]:
             key = problem.split("（")[0] if problem.startswith("承诺时限") else problem
             summary[key] = summary.get(key, 0) + 1
     return summary
-
-
-

@@ -65,9 +65,7 @@ class Item(models.Model):
 class ItemVersion(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions", verbose_name="事项")
     number = models.PositiveIntegerField("版本号")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="修改人")
     reason = models.CharField("修改原因", max_length=500)
     created_at = models.DateTimeField("修改时间", auto_now_add=True)
 
@@ -302,4 +300,3 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reason}"
-

@@ -132,7 +132,9 @@ def _text(errors: ErrorCollector, path: str, label: str, value: Any, *, required
     return text
 
 
-def _int(errors: ErrorCollector, path: str, label: str, value: Any, *, required: bool = True, minimum: int = 0, maximum: int = 32767) -> int | None:
+def _int(
+    errors: ErrorCollector, path: str, label: str, value: Any, *, required: bool = True, minimum: int = 0, maximum: int = 32767
+) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             errors.add(path, "required", f"{label}不能为空")
@@ -170,7 +172,9 @@ def _bool(errors: ErrorCollector, path: str, label: str, value: Any) -> bool:
     return False
 
 
-def _choice(errors: ErrorCollector, path: str, label: str, value: Any, options: list[tuple[str, str]], *, default: str | None = None) -> str:
+def _choice(
+    errors: ErrorCollector, path: str, label: str, value: Any, options: list[tuple[str, str]], *, default: str | None = None
+) -> str:
     """Accept the code or the Chinese label of a choice."""
     raw = "" if value is None else str(value).strip()
     if not raw and default is not None:
@@ -252,9 +256,13 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
     out["legal_limit_days"], out["promised_limit_days"] = legal, promised
     out["visits"] = _int(errors, f"{p}visits", "到现场次数", data.get("visits"), maximum=2)
     out["online_depth"] = _choice(errors, f"{p}online_depth", "网办深度", data.get("online_depth"), choices.ONLINE_DEPTHS)
-    out["tongban_scope"] = _choice(errors, f"{p}tongban_scope", "通办范围", data.get("tongban_scope"), choices.TONGBAN_SCOPES, default="none")
+    out["tongban_scope"] = _choice(
+        errors, f"{p}tongban_scope", "通办范围", data.get("tongban_scope"), choices.TONGBAN_SCOPES, default="none"
+    )
     out["commitment_allowed"] = _bool(errors, f"{p}commitment_allowed", "告知承诺", data.get("commitment_allowed"))
-    verify = _int(errors, f"{p}commitment_verify_days", "承诺核查期限", data.get("commitment_verify_days"), required=False, minimum=1, maximum=3650)
+    verify = _int(
+        errors, f"{p}commitment_verify_days", "承诺核查期限", data.get("commitment_verify_days"), required=False, minimum=1, maximum=3650
+    )
     if out["commitment_allowed"] and data.get("commitment_verify_days") in (None, ""):
         errors.add(f"{p}commitment_verify_days", "required", "实行告知承诺的事项须设定承诺核查期限")
     out["commitment_verify_days"] = verify if out["commitment_allowed"] else None
@@ -315,7 +323,9 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         materials.append(
             {
                 "name": _text(errors, f"{mp}.name", "材料名称", material.get("name"), required=True, max_length=200),
-                "source": _choice(errors, f"{mp}.source", "来源渠道", material.get("source"), choices.MATERIAL_SOURCES, default="applicant"),
+                "source": _choice(
+                    errors, f"{mp}.source", "来源渠道", material.get("source"), choices.MATERIAL_SOURCES, default="applicant"
+                ),
                 "source_note": _text(errors, f"{mp}.source_note", "来源说明", material.get("source_note"), required=False, max_length=200),
                 "originals": _int(errors, f"{mp}.originals", "原件份数", material.get("originals", 0), maximum=99) or 0,
                 "copies": _int(errors, f"{mp}.copies", "复印件份数", material.get("copies", 0), maximum=99) or 0,
@@ -325,8 +335,12 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
                 "sample": _text(errors, f"{mp}.sample", "示例样表", material.get("sample"), required=False, max_length=200),
                 "spec": _text(errors, f"{mp}.spec", "填报要求", material.get("spec"), required=False, max_length=500),
                 "rongque_allowed": _bool(errors, f"{mp}.rongque_allowed", "可容缺", material.get("rongque_allowed")),
-                "shared_source": _text(errors, f"{mp}.shared_source", "可由共享数据替代", material.get("shared_source"), required=False, max_length=100),
-                "licence_type": _text(errors, f"{mp}.licence_type", "可由电子证照替代", material.get("licence_type"), required=False, max_length=100),
+                "shared_source": _text(
+                    errors, f"{mp}.shared_source", "可由共享数据替代", material.get("shared_source"), required=False, max_length=100
+                ),
+                "licence_type": _text(
+                    errors, f"{mp}.licence_type", "可由电子证照替代", material.get("licence_type"), required=False, max_length=100
+                ),
                 "options": refs(f"{mp}.options", material.get("options")),
             }
         )

@@ -10,6 +10,8 @@ from django.http import Http404
 from govhall.catalog import choices
 from govhall.catalog.models import Item, ItemVersion
 from govhall.catalog.search import normalise_query
+from govhall.catalog.services import can_edit_department_items
+from govhall.org.models import Department
 
 
 @dataclass
@@ -79,6 +81,36 @@ def get_version(*, item: Item, number: int) -> ItemVersion:
     if version is None:
         raise Http404
     return version
+
+
+def items_for_editor(*, user) -> QuerySet[Item]:
+    """The items this user may maintain: their department's, or all with manage_all_items."""
+    qs = Item.objects.select_related("department", "current_version", "current_version__created_by").exclude(current_version=None)
+    if not user.has_perm("catalog.change_item"):
+        return qs.none()
+    if user.has_perm("catalog.manage_all_items"):
+        return qs
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.department_id is None:
+        return qs.none()
+    return qs.filter(department_id=staff.department_id)
+
+
+def get_item_for_editor(*, user, item_id: int) -> Item:
+    """The item, or 404 when it does not exist or is not this user's to maintain."""
+    item = items_for_editor(user=user).filter(pk=item_id).first()
+    if item is None or not can_edit_department_items(user, item.department):
+        raise Http404
+    return item
+
+
+def departments_for_editor(*, user) -> QuerySet[Department]:
+    """The active departments whose items this user may maintain."""
+    qs = Department.objects.filter(is_active=True)
+    if user.has_perm("catalog.manage_all_items"):
+        return qs
+    staff = getattr(user, "staff", None)
+    return qs.filter(pk=getattr(staff, "department_id", None)) if staff else qs.none()
 
 
 def applicable(version: ItemVersion, selected: set[str]) -> tuple[list, list]:

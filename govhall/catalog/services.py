@@ -114,19 +114,16 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
     )
     Fee.objects.bulk_create(Fee(version=version, seq=i + 1, **fee) for i, fee in enumerate(data["fees"]))
     steps = Step.objects.bulk_create(
-        Step(version=version, seq=si + 1, name=st["name"], role=st["role"], limit_days=st["limit_days"]) for si, st in enumerate(data["steps"])
+        Step(version=version, seq=si + 1, name=st["name"], role=st["role"], limit_days=st["limit_days"])
+        for si, st in enumerate(data["steps"])
     )
     Step.options.through.objects.bulk_create(
         Step.options.through(step_id=row.pk, situationoption_id=options[ref].pk)
         for st, row in zip(data["steps"], steps, strict=True)
         for ref in st["options"]
     )
-    ChecklistPoint.objects.bulk_create(
-        ChecklistPoint(version=version, seq=i + 1, text=text) for i, text in enumerate(data["checklist"])
-    )
-    Intermediary.objects.bulk_create(
-        Intermediary(version=version, seq=i + 1, **entry) for i, entry in enumerate(data["intermediaries"])
-    )
+    ChecklistPoint.objects.bulk_create(ChecklistPoint(version=version, seq=i + 1, text=text) for i, text in enumerate(data["checklist"]))
+    Intermediary.objects.bulk_create(Intermediary(version=version, seq=i + 1, **entry) for i, entry in enumerate(data["intermediaries"]))
     item.current_version = version
     item.name = version.name
     item.department = version.department
@@ -176,9 +173,7 @@ def _status_change(*, actor, item: Item, to_status: str, kind: str, allowed_from
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status not in allowed_from:
-            raise ValidationError(
-                "status", "transition", f"事项当前为“{locked.get_status_display()}”，不能执行此操作"
-            )
+            raise ValidationError("status", "transition", f"事项当前为“{locked.get_status_display()}”，不能执行此操作")
         before = locked.status
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
@@ -195,16 +190,25 @@ def _status_change(*, actor, item: Item, to_status: str, kind: str, allowed_from
 
 
 def item_suspend(*, actor, item: Item, reason: str) -> Item:
-    return _status_change(actor=actor, item=item, to_status=Item.STATUS_SUSPENDED, kind="suspended", allowed_from={Item.STATUS_ACTIVE}, reason=reason)
+    return _status_change(
+        actor=actor, item=item, to_status=Item.STATUS_SUSPENDED, kind="suspended", allowed_from={Item.STATUS_ACTIVE}, reason=reason
+    )
 
 
 def item_resume(*, actor, item: Item, reason: str) -> Item:
-    return _status_change(actor=actor, item=item, to_status=Item.STATUS_ACTIVE, kind="resumed", allowed_from={Item.STATUS_SUSPENDED}, reason=reason)
+    return _status_change(
+        actor=actor, item=item, to_status=Item.STATUS_ACTIVE, kind="resumed", allowed_from={Item.STATUS_SUSPENDED}, reason=reason
+    )
 
 
 def item_cancel(*, actor, item: Item, reason: str) -> Item:
     return _status_change(
-        actor=actor, item=item, to_status=Item.STATUS_CANCELLED, kind="cancelled", allowed_from={Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED}, reason=reason
+        actor=actor,
+        item=item,
+        to_status=Item.STATUS_CANCELLED,
+        kind="cancelled",
+        allowed_from={Item.STATUS_ACTIVE, Item.STATUS_SUSPENDED},
+        reason=reason,
     )
 
 
@@ -288,9 +292,7 @@ def version_to_data(version: ItemVersion) -> dict[str, Any]:
         for m in version.materials.all()
     ]
     data["fees"] = [{"name": f.name, "standard": f.standard, "amount_fen": f.amount_fen, "basis": f.basis} for f in version.fees.all()]
-    data["steps"] = [
-        {"name": s.name, "role": s.role, "limit_days": s.limit_days, "options": option_refs(s)} for s in version.steps.all()
-    ]
+    data["steps"] = [{"name": s.name, "role": s.role, "limit_days": s.limit_days, "options": option_refs(s)} for s in version.steps.all()]
     data["checklist"] = [c.text for c in version.checklist.all()]
     data["intermediaries"] = [
         {"name": i.name, "basis": i.basis, "provider": i.provider, "fee_basis": i.fee_basis} for i in version.intermediaries.all()

@@ -3,6 +3,7 @@ PDFs (CAT-5). Every page works as plain GET forms; htmx only swaps the part that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ from govhall.catalog.selectors import ItemFilters, applicable, get_item, items_s
 from govhall.org.models import Department
 
 PAGE_SIZE = 20  # the same page size as the JSON API
-FILTER_PARAMS = ("q", "department", "type", "audience", "topic", "list")
+DEPARTMENT_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits that fit a 64-bit id
 MAX_SITUATION_REFS = 50  # more answers than any item has questions: the rest is noise
 
 LIST_DESCRIPTIONS = {
@@ -54,7 +55,7 @@ def _filters_from(params) -> ItemFilters:
     public_list = params.get("list", "")
     return ItemFilters(
         q=params.get("q", "").strip()[:100],
-        department=int(department) if department.isdigit() else None,
+        department=int(department) if DEPARTMENT_ID.fullmatch(department) else None,
         item_type=item_type if item_type in choices.ITEM_TYPE_LABELS else "",
         audience=audience if audience in ("person", "enterprise") else "",
         topic=params.get("topic", "").strip()[:40],

@@ -26,7 +26,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.catalog import choices, schema, services
-from govhall.catalog.diff import data_diff
+from govhall.catalog.diff import CHANGE_LABELS, data_diff
 from govhall.catalog.excel import catalog_export, catalog_import
 from govhall.catalog.forms import (
     TABLES_BY_KEY,
@@ -44,6 +44,7 @@ from govhall.catalog.forms import (
 from govhall.catalog.health import catalog_health, health_summary
 from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.search import normalise_query
+from govhall.catalog.selectors import departments_for_editor, get_item_for_editor, items_for_editor
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.org.models import Department
 
@@ -63,35 +64,6 @@ def _require(user, perm: str) -> None:
         raise DjangoPermissionDenied
 
 
-def items_for_editor(user) -> QuerySet[Item]:
-    """The items this user may maintain: their department's, or all with manage_all_items."""
-    qs = Item.objects.select_related("department", "current_version", "current_version__created_by").exclude(current_version=None)
-    if not user.has_perm("catalog.change_item"):
-        return qs.none()
-    if user.has_perm("catalog.manage_all_items"):
-        return qs
-    staff = getattr(user, "staff", None)
-    if staff is None or staff.department_id is None:
-        return qs.none()
-    return qs.filter(department_id=staff.department_id)
-
-
-def get_item_for_editor(*, user, item_id: int) -> Item:
-    """The item, or 404 when it does not exist or is not this user's to maintain."""
-    item = items_for_editor(user).filter(pk=item_id).first()
-    if item is None or not services.can_edit_department_items(user, item.department):
-        raise Http404
-    return item
-
-
-def departments_for_editor(user) -> QuerySet[Department]:
-    qs = Department.objects.filter(is_active=True)
-    if user.has_perm("catalog.manage_all_items"):
-        return qs
-    staff = getattr(user, "staff", None)
-    return qs.filter(pk=getattr(staff, "department_id", None)) if staff else qs.none()
-
-
 # --- list -------------------------------------------------------------------------------------
 
 
@@ -99,7 +71,7 @@ def departments_for_editor(user) -> QuerySet[Department]:
 @require_GET
 def item_list(request):
     _require(request.user, "catalog.change_item")
-    qs = items_for_editor(request.user)
+    qs = items_for_editor(user=request.user)
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
@@ -108,7 +80,7 @@ def item_list(request):
         qs = qs.filter(Q(search_text__contains=needle) | Q(code__iexact=needle))
     if status in dict(Item.STATUS_CHOICES):
         qs = qs.filter(status=status)
-    departments = departments_for_editor(request.user)
+    departments = departments_for_editor(user=request.user)
     if department.isdigit():
         qs = qs.filter(department_id=int(department))
     page = Paginator(qs.order_by("department_id", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -173,7 +145,7 @@ def _collect_input_errors(editor: ItemEditor, data: dict[str, Any], problems) ->
 def item_new(request):
     _require(request.user, "catalog.add_item")
     _require(request.user, "catalog.change_item")
-    departments = departments_for_editor(request.user)
+    departments = departments_for_editor(user=request.user)
     form_kwargs = {"creating": True, "departments": departments}
     if request.method == "GET":
         initial = {
@@ -275,7 +247,6 @@ def item_row(request):
 
 # --- history ----------------------------------------------------------------------------------
 
-CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改", "reordered": "调整顺序"}
 STATUS_LABELS = dict(Item.STATUS_CHOICES)
 
 
@@ -285,88 +256,13 @@ def _event_change(event: ItemEvent) -> str:
         text = f"由“{before.get('department', '')}”至“{after['department']}”"
         if before.get("level") != after.get("level"):
             levels = dict(choices.LEVELS)
-            text += f"（层级：{levels.get(before.get('level'), before.get('level'))} → {levels.get(after.get('level'), after.get('level'))}）"
+            text += (
+                f"（层级：{levels.get(before.get('level'), before.get('level'))} → {levels.get(after.get('level'), after.get('level'))}）"
+            )
         return text
     if "status" in after:
         return f"{STATUS_LABELS.get(before.get('status'), before.get('status'))} → {STATUS_LABELS.get(after['status'], after['status'])}"
     return ""
-
-
-# How a diff reads to a person: Chinese labels and choice names instead of codes and keys.
-ENTRY_LABELS = {
-    "materials": schema.MATERIAL_FIELDS,
-    "fees": schema.FEE_FIELDS,
-    "steps": schema.STEP_FIELDS,
-    "intermediaries": schema.INTERMEDIARY_FIELDS,
-}
-CHOICE_NAMES = {
-    "item_type": dict(choices.ITEM_TYPES),
-    "level": dict(choices.LEVELS),
-    "handling_type": dict(choices.HANDLING_TYPES),
-    "online_depth": dict(choices.ONLINE_DEPTHS),
-    "tongban_scope": dict(choices.TONGBAN_SCOPES),
-    "result_type": dict(choices.RESULT_TYPES),
-    "audience": dict(choices.AUDIENCES),
-    "source": dict(choices.MATERIAL_SOURCES),
-    "form": dict(choices.MATERIAL_FORMS),
-    "role": dict(choices.STEP_ROLES),
-}
-
-
-def _shown(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(_shown(key, v) for v in value)
-    return CHOICE_NAMES.get(key, {}).get(str(value), str(value))
-
-
-def _entry(field_key: str, entry: dict[str, Any], keys: list[str] | None = None) -> str:
-    labels = ENTRY_LABELS[field_key]
-    parts = [f"{labels[k]}：{_shown(k, entry.get(k))}" for k in (keys or labels) if k != "name" and entry.get(k) not in (None, "", [])]
-    return f"{entry.get('name', '')}" + (f"（{'；'.join(parts)}）" if parts else "")
-
-
-def _situations(questions: list[dict[str, Any]]) -> str:
-    return "；".join(f"{q['key']} {q['text']}：" + "、".join(f"{o['key']} {o['label']}" for o in q["options"]) for q in questions)
-
-
-def _entry_rows(key: str, label: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One row per added, removed or changed entry (matched by name, as `data_diff` does)."""
-    before = {e["name"]: e for e in old}
-    after = {e["name"]: e for e in new}
-    rows = [{"field": key, "label": label, "change": "removed", "before": _entry(key, before[n]), "after": ""} for n in before if n not in after]
-    rows += [{"field": key, "label": label, "change": "added", "before": "", "after": _entry(key, after[n])} for n in after if n not in before]
-    for name in (n for n in after if n in before and before[n] != after[n]):
-        changed = [k for k in ENTRY_LABELS[key] if before[name].get(k) != after[name].get(k)]
-        rows.append({"field": key, "label": label, "change": "changed", "before": _entry(key, before[name], changed), "after": _entry(key, after[name], changed)})
-    if list(before) != list(after) and before.keys() == after.keys():
-        rows.append({"field": key, "label": label, "change": "reordered", "before": "、".join(before), "after": "、".join(after)})
-    return rows
-
-
-def describe_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
-    """`data_diff` made readable: Chinese names for codes, and for list entries only the
-    sub-elements that changed ("营业执照（复印件份数：1）" → "营业执照（复印件份数：2）")."""
-    rows: list[dict[str, str]] = []
-    listed: set[str] = set()
-    for row in data_diff(old, new):
-        key = row["field"]
-        if key in ENTRY_LABELS:
-            if key not in listed:
-                listed.add(key)
-                rows.extend(_entry_rows(key, row["label"], old.get(key) or [], new.get(key) or []))
-            continue
-        if key == "situations":
-            row = {**row, "before": _situations(old.get(key) or []), "after": _situations(new.get(key) or [])}
-        elif key in CHOICE_NAMES:
-            row = {**row, "before": _shown(key, old.get(key)), "after": _shown(key, new.get(key))}
-        elif key in ("checklist", "topics"):
-            row = {**row, "before": "；".join(old.get(key) or []), "after": "；".join(new.get(key) or [])}
-        rows.append(row)
-    return [{**row, "change_label": CHANGE_LABELS.get(row["change"], row["change"])} for row in rows]
 
 
 def _int_param(value: str | None) -> int | None:
@@ -387,13 +283,11 @@ def item_history(request, item_id: int):
     diff = None
     if a in numbers and b in numbers and a != b:
         by_number = {v.number: v for v in versions}
-        diff = describe_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
+        rows = data_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
+        diff = [{**row, "change_label": CHANGE_LABELS[row["change"]]} for row in rows]
     elif "a" in request.GET or "b" in request.GET:
         diff_error = "请选择两个不同的版本进行比较" if a == b else "所选版本不存在"
-    events = [
-        {"event": e, "change": _event_change(e)}
-        for e in item.events.select_related("actor", "version").order_by("-at", "-id")
-    ]
+    events = [{"event": e, "change": _event_change(e)} for e in item.events.select_related("actor", "version").order_by("-at", "-id")]
     context = {
         "item": item,
         "item_actions": actions_for(item),
@@ -523,7 +417,13 @@ def _health_report(request) -> dict[str, Any]:
         problems_by_dept[row.item.department_id] += len(row.problems)
     names = dict(Department.objects.values_list("id", "name"))
     by_department = [
-        {"id": dept_id, "name": names.get(dept_id, ""), "items": items_by_dept[dept_id], "problems": problems_by_dept[dept_id], "total": totals[dept_id]}
+        {
+            "id": dept_id,
+            "name": names.get(dept_id, ""),
+            "items": items_by_dept[dept_id],
+            "problems": problems_by_dept[dept_id],
+            "total": totals[dept_id],
+        }
         for dept_id in sorted(items_by_dept, key=lambda d: (-items_by_dept[d], d))
     ]
     total_items = active.filter(department_id=department).count() if department else active.count()
@@ -545,7 +445,9 @@ def health(request):
     report = _health_report(request)
     report["export_query"] = request.GET.urlencode()
     report["problem_label"] = PROBLEM_LABELS.get(report["problem"], report["problem"])
-    report["editable"] = set(items_for_editor(request.user).filter(pk__in=[r.item.id for r in report["rows"]]).values_list("id", flat=True))
+    report["editable"] = set(
+        items_for_editor(user=request.user).filter(pk__in=[r.item.id for r in report["rows"]]).values_list("id", flat=True)
+    )
     return render(request, "catalog/staff/health.html", report)
 
 

@@ -4,7 +4,7 @@ the staff calendar page; here a day can be corrected, recorded as source "admin"
 from django import forms
 from django.contrib import admin
 
-from govhall.core.calendar_load import _row as shaped_day
+from govhall.core.calendar_load import make_day
 from govhall.core.models import CalendarDay, CalendarYear
 
 
@@ -16,7 +16,7 @@ class CalendarDayForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         day = self.instance.date
-        shaped = shaped_day(day, cleaned.get("is_workday", False), (cleaned.get("name") or "").strip(), "admin")
+        shaped = make_day(day, cleaned.get("is_workday", False), (cleaned.get("name") or "").strip(), "admin")
         if shaped.kind in (CalendarDay.KIND_HOLIDAY, CalendarDay.KIND_MAKEUP) and not shaped.name:
             self.add_error("name", "法定节假日和调休上班日须填写节日名称")
         self.shaped = shaped

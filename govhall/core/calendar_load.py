@@ -45,7 +45,9 @@ def _days_of(year: int) -> Iterable[dt.date]:
         day += dt.timedelta(days=1)
 
 
-def _row(day: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+def make_day(day: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+    """The (unsaved) calendar day: its kind follows from the weekday, whether it is worked and
+    whether it has a name; ordinary working days and weekends carry no name."""
     weekend = day.weekday() >= 5
     if is_workday:
         kind = CalendarDay.KIND_MAKEUP if weekend else CalendarDay.KIND_WORKDAY
@@ -72,7 +74,7 @@ def seed_from_package(years: Iterable[int] = PACKAGE_YEARS) -> list[int]:
         for day in _days_of(year):
             _on_holiday, raw_name = chinese_calendar.get_holiday_detail(day)
             name = HOLIDAY_NAMES_ZH.get(raw_name or "", raw_name or "")
-            rows.append(_row(day, chinese_calendar.is_workday(day), name, "chinesecalendar"))
+            rows.append(make_day(day, chinese_calendar.is_workday(day), name, "chinesecalendar"))
         _replace_year(year, rows, f"chinesecalendar {chinese_calendar.__version__}")
         done.append(year)
     return done
@@ -125,6 +127,6 @@ def load_csv(path: Path | str) -> dict[int, int]:
                 is_workday, name = special[day]
             else:
                 is_workday, name = day.weekday() < 5, ""
-            rows.append(_row(day, is_workday, name, "csv"))
+            rows.append(make_day(day, is_workday, name, "csv"))
         loaded[year] = _replace_year(year, rows, source)
     return loaded

@@ -40,9 +40,7 @@ class CalendarDay(models.Model):
     kind = models.CharField("类型", max_length=10, choices=KIND_CHOICES)
     name = models.CharField("节日", max_length=40, blank=True)
     source = models.CharField("来源", max_length=40, default="chinesecalendar")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="修改人"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="修改人")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

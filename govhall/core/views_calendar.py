@@ -29,42 +29,14 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.core.calendar import CalendarError
-from govhall.core.calendar_load import _row as shaped_day
 from govhall.core.calendar_load import load_csv
-from govhall.core.errors import ErrorCollector, FieldError, PermissionDenied, ValidationError
+from govhall.core.errors import FieldError, PermissionDenied, ValidationError
 from govhall.core.models import CalendarDay, CalendarYear
+from govhall.core.services import calendar_day_change
 
 MAX_CSV_BYTES = 1024 * 1024
 MIN_YEAR, MAX_YEAR = 1990, 2100
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
-
-
-# --- the one write: change a day --------------------------------------------------------------
-
-
-def calendar_day_change(*, actor, day: dt.date, is_workday: bool, name: str) -> CalendarDay:
-    """Set one day to working day or rest day (with the holiday / 调休 name). Recorded as "admin"."""
-    if not actor.has_perm("core.change_calendarday"):
-        raise PermissionDenied("无权修改工作日历")
-    name = (name or "").strip()
-    errors = ErrorCollector()
-    if len(name) > 40:
-        errors.add("name", "max_length", "节日名称不能超过40个字")
-    shaped = shaped_day(day, is_workday, name, "admin")
-    if shaped.kind == CalendarDay.KIND_HOLIDAY and not name:
-        errors.add("name", "required", "周一至周五设为休息日时，须填写节日名称（如：国庆节）")
-    if shaped.kind == CalendarDay.KIND_MAKEUP and not name:
-        errors.add("name", "required", "周末调休上班时，须填写对应的节日名称（如：春节）")
-    errors.raise_if_any()
-    with transaction.atomic():
-        row = CalendarDay.objects.select_for_update().filter(date=day).first()
-        if row is None:
-            raise CalendarError(day.year)
-        row.is_workday, row.kind, row.name = shaped.is_workday, shaped.kind, shaped.name
-        row.source = "admin"
-        row.updated_by = actor
-        row.save()
-    return row
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -213,7 +185,9 @@ def calendar_day(request, day: str):
     errors: list[str] = []
     if form.is_valid():
         try:
-            row = calendar_day_change(actor=request.user, day=date, is_workday=form.cleaned_data["is_workday"], name=form.cleaned_data["name"])
+            row = calendar_day_change(
+                actor=request.user, day=date, is_workday=form.cleaned_data["is_workday"], name=form.cleaned_data["name"]
+            )
         except ValidationError as exc:
             _place_errors(form, exc.errors, errors)
         except PermissionDenied as exc:

@@ -44,6 +44,7 @@ class DepartmentSpec:
     person_topic: str = ""
     enterprise_topic: str = ""
     kind: str = Department.KIND_DEPARTMENT
+    division_code: str = COUNTY_CODE
 
     @property
     def uscc(self) -> str:
@@ -60,6 +61,7 @@ def _addr(street: str) -> str:
 
 
 D = DepartmentSpec
+# fmt: off
 DEPARTMENTS: list[DepartmentSpec] = [
     D(1, "spj", "新巴尔虎右旗行政审批和政务服务局", "行政审批和政务服务局", "0470-6402300", _addr("巴尔虎大街16号"), HALL_A, "户籍办理", "企业开办", kind=Department.KIND_APPROVAL_BUREAU),
     D(2, "fgw", "新巴尔虎右旗发展和改革委员会", "发展和改革委员会", "0470-6412210", _addr("呼伦路8号"), HALL_C, "", "工程建设"),
@@ -93,6 +95,7 @@ DEPARTMENTS: list[DepartmentSpec] = [
     D(30, "cgj", "新巴尔虎右旗城市管理综合行政执法局", "城市管理综合行政执法局", "0470-6414012", _addr("达赉大街26号"), HALL_H, "", "市政设施"),
     D(31, "qxj", "新巴尔虎右旗气象局", "气象局", "0470-6412121", _addr("宝格德路19号"), HALL_C, "", "工程建设"),
 ]
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class TownshipSpec:
             person_topic="社会救助",
             enterprise_topic="农牧业",
             kind=Department.KIND_TOWNSHIP,
+            division_code=self.division_code,
         )
 
 
@@ -193,6 +197,7 @@ C, S, H, X = Window.KIND_COMPREHENSIVE, Window.KIND_SPECIALISED, Window.KIND_HEL
 W = WindowSpec
 
 # The 76 windows of the county hall (seeds/001: 76 windows, every one with a rating device).
+# fmt: off
 COUNTY_WINDOWS: list[WindowSpec] = (
     [W(f"A{n:02d}", "无差别综合受理窗口", C, accepts_all_items=True, all_departments=True) for n in range(1, 17)]
     + [
@@ -254,6 +259,7 @@ COUNTY_WINDOWS: list[WindowSpec] = (
         W("L02", "办不成事反映窗口", Window.KIND_CANT_DO, all_departments=True),
     ]
 )
+# fmt: on
 
 
 def township_windows(township: TownshipSpec) -> list[WindowSpec]:

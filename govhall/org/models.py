@@ -21,9 +21,7 @@ class Division(models.Model):
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("级别", choices=LEVEL_CHOICES)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级区划"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级区划")
 
     class Meta:
         verbose_name = "行政区划"
@@ -78,9 +76,7 @@ class ServiceCentre(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     level = models.CharField("层级", max_length=10, choices=LEVEL_CHOICES)
     division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name="所在区划")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches", verbose_name="上级中心"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches", verbose_name="上级中心")
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("电话", max_length=40, blank=True)
     hours = models.CharField("办公时间", max_length=100, blank=True)
@@ -114,9 +110,7 @@ class Window(models.Model):
     number = models.CharField("窗口号", max_length=10)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=KIND_CHOICES)
-    accepts_all_items = models.BooleanField(
-        "可受理全部事项", default=False, help_text="综合窗口“全科”受理：本中心可办的任何事项"
-    )
+    accepts_all_items = models.BooleanField("可受理全部事项", default=False, help_text="综合窗口“全科”受理：本中心可办的任何事项")
     departments = models.ManyToManyField(Department, blank=True, verbose_name="进驻部门")
     items = models.ManyToManyField("catalog.Item", blank=True, related_name="windows", verbose_name="可受理事项")
     is_active = models.BooleanField("在用", default=True)

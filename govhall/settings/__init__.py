@@ -43,7 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "govhall.core.middleware.GovhallLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,9 +114,7 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly; downloads go through permission-checked views
 
 # The embedded PDF font (Noto Sans SC, SIL OFL), installed from the npm registry by `make setup`.
-GOVHALL_PDF_FONT_DIR = Path(
-    os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc")
-)
+GOVHALL_PDF_FONT_DIR = Path(os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -133,4 +131,3 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
-

@@ -73,3 +73,9 @@ def test_ten_lists_page_links_to_each_list(browser_page, live_county):
     expect(page.get_by_role("heading", name="权责清单", level=1)).to_be_visible()
     expect(page.locator("#results")).to_contain_text("追责情形")
     _shot(page, "catalog-list-power")
+
+    # Another list from the filter: results, heading and address change together.
+    page.get_by_label("清单").select_option(label="公共服务事项清单")
+    expect(page.get_by_role("heading", level=1)).to_have_text("公共服务事项清单")
+    expect(page.locator("#results .item-name")).to_have_text(["居民身份证换领"])
+    expect(page).to_have_url(re.compile(r"/catalog/\?list=public_service$"))

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from govhall.catalog.excel import SHEETS, catalog_export, catalog_import, current_data
+from govhall.catalog.excel import catalog_export, catalog_import, current_data
+from govhall.catalog.excel_format import SHEETS
 from govhall.catalog.models import Item, ItemEvent, ItemVersion
 from govhall.catalog.services import item_cancel, item_create, version_to_data
 from govhall.core.errors import PermissionDenied

@@ -145,7 +145,16 @@ def test_clerk_cannot_open_maintenance_pages_and_items_are_not_confirmed(client,
     assert not ItemEvent.objects.filter(item=food, kind="suspended").exists()
 
 
-def test_other_department_admin_gets_404_for_an_item_of_another_department_and_changes_nothing(client, dept_admin, other_dept_admin, county):
+def test_workbench_offers_item_maintenance_only_to_those_who_may_change_items(client, clerk, dept_admin, county):
+    client.force_login(clerk)
+    assert "事项维护" not in text(client.get(reverse("staff-home")))
+    client.force_login(dept_admin)
+    assert "事项维护" in text(client.get(reverse("staff-home")))
+
+
+def test_other_department_admin_gets_404_for_an_item_of_another_department_and_changes_nothing(
+    client, dept_admin, other_dept_admin, county
+):
     food = county.items["food"]
     client.force_login(dept_admin)
     values = edit_form(client, food)
@@ -421,7 +430,9 @@ def test_delegate_to_a_township_records_from_and_to_departments(client, dept_adm
     assert "阿拉坦额莫勒镇人民政府" in page
     assert "新巴尔虎右旗公安局" not in page  # only townships may receive a delegated item
 
-    response = client.post(reverse("staff-item-action", args=[food.id, "delegate"]), {"to_department": township.id, "reason": "赋予乡镇审批权"})
+    response = client.post(
+        reverse("staff-item-action", args=[food.id, "delegate"]), {"to_department": township.id, "reason": "赋予乡镇审批权"}
+    )
 
     assert response.status_code == 302
     food.refresh_from_db()
@@ -450,7 +461,9 @@ def test_transfer_to_the_approval_bureau_is_shown_in_history(client, sysadmin, c
     food = county.items["food"]
     bureau = county.departments["审批局"]
     client.force_login(sysadmin)
-    response = client.post(reverse("staff-item-action", args=[food.id, "transfer"]), {"to_department": bureau.id, "reason": "相对集中行政许可权改革"})
+    response = client.post(
+        reverse("staff-item-action", args=[food.id, "transfer"]), {"to_department": bureau.id, "reason": "相对集中行政许可权改革"}
+    )
     assert response.status_code == 302
     food.refresh_from_db()
     assert food.department == bureau
@@ -579,3 +592,21 @@ def test_import_with_errors_shows_the_row_and_offers_the_error_report(client, sy
     download = client.post(reverse("staff-import-errors"), {"payload": payload[0]})
     assert download.status_code == 200
     load_workbook(io.BytesIO(download.content))
+
+
+def test_history_diff_names_removed_and_repeated_steps_in_chinese(client, dept_admin, county):
+    food = county.items["food"]
+    data = services.version_to_data(food.current_version)
+    data["steps"] = [s for s in data["steps"] if s["name"] != "受理"] + [
+        {"name": "制证", "role": "certifier", "limit_days": 0, "options": []}
+    ]
+    data["handling_type"] = "promised"
+    data["online_depth"] = "online_submit"
+    services.item_update(actor=dept_admin, item=food, data=data, reason="调整环节")
+    client.force_login(dept_admin)
+
+    page = text(client.get(reverse("staff-item-history", args=[food.id]), {"a": 1, "b": 2}))
+
+    assert "受理（办理人员：窗口受理；环节时限：0）" in page  # removed
+    assert "制证（办理人员：制证；环节时限：0）" in page  # the second 制证, added
+    assert "全程网办" in page and "网上申报、窗口办理" in page  # choice names, not codes

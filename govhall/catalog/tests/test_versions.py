@@ -41,6 +41,26 @@ def test_change_makes_a_new_version_with_author_and_reason(county, dept_admin):
     assert ItemEvent.objects.filter(item=item, kind="changed", reason="压缩承诺时限").exists()
 
 
+def test_diff_names_choices_and_flags_in_chinese(county):
+    old = _data(county.items["food"])
+    old["online_depth"] = "full_online"
+    new = {**old, "online_depth": "offline", "rongque": not old["rongque"]}
+    rows = {row["field"]: row for row in data_diff(old, new)}
+    assert (rows["online_depth"]["before"], rows["online_depth"]["after"]) == ("全程网办", "线下办理")
+    assert {rows["rongque"]["before"], rows["rongque"]["after"]} == {"是", "否"}
+
+
+def test_diff_shows_a_change_to_the_second_of_two_entries_with_the_same_name(county):
+    old = _data(county.items["food"])
+    old["steps"] = [*old["steps"], {**old["steps"][-1], "limit_days": 1}]
+    new = {**old, "steps": [*old["steps"][:-1], {**old["steps"][-1], "limit_days": 2}]}
+    rows = data_diff(old, new)
+    name = old["steps"][-1]["name"]
+    assert rows == [
+        {"field": "steps", "label": "办理环节", "change": "changed", "before": f"{name}（环节时限：1）", "after": f"{name}（环节时限：2）"}
+    ]
+
+
 def test_unchanged_save_makes_no_version(county, dept_admin):
     item = county.items["food"]
     with pytest.raises(ValidationError) as exc:

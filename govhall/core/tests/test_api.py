@@ -53,9 +53,7 @@ def test_identifier_check_unknown_kind_is_400(client):
 
 
 def test_english_messages_when_asked(client):
-    response = client.get(
-        "/api/identifiers/check", {"kind": "uscc", "value": "11150727MB1234562X"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.get("/api/identifiers/check", {"kind": "uscc", "value": "11150727MB1234562X"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["message"] == "The check digit of the unified social credit code is wrong"
 
 

@@ -89,7 +89,9 @@ def test_clerk_cannot_view_or_change_the_calendar(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("staff-calendar")).status_code == 403
     assert client.post(day_url(FRIDAY), {"is_workday": "0", "name": "国庆节"}).status_code == 403
-    assert client.post(reverse("staff-calendar-upload"), {"file": csv_upload("date,kind,name\n2030-01-01,holiday,元旦\n")}).status_code == 403
+    assert (
+        client.post(reverse("staff-calendar-upload"), {"file": csv_upload("date,kind,name\n2030-01-01,holiday,元旦\n")}).status_code == 403
+    )
     row = CalendarDay.objects.get(date=FRIDAY)
     assert row.is_workday and row.source != "admin"
     assert not CalendarYear.objects.filter(year=2030).exists()

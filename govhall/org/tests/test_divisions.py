@@ -27,8 +27,8 @@ def test_village_file_in_the_same_format(tmp_path):
     path = tmp_path / "villages.csv"
     path.write_text(
         "code,name,streetCode,provinceCode,cityCode,areaCode\n"
-        "150727100001,\"新宝力格东社区\",150727100,15,1507,150727\n"
-        "150727200201,\"巴彦乌拉嘎查\",150727200,15,1507,150727\n",
+        '150727100001,"新宝力格东社区",150727100,15,1507,150727\n'
+        '150727200201,"巴彦乌拉嘎查",150727200,15,1507,150727\n',
         encoding="utf-8",
     )
     stats = ImportStats()
@@ -40,9 +40,7 @@ def test_village_file_in_the_same_format(tmp_path):
 
 def test_row_with_unknown_parent_is_refused_with_its_row_number(tmp_path):
     path = tmp_path / "villages.csv"
-    path.write_text(
-        "code,name,streetCode\n150727100001,\"甲社区\",150727100\n150727999001,\"乙嘎查\",150727999\n", encoding="utf-8"
-    )
+    path.write_text('code,name,streetCode\n150727100001,"甲社区",150727100\n150727999001,"乙嘎查",150727999\n', encoding="utf-8")
     with pytest.raises(DivisionImportError) as exc:
         import_file(path, Division.LEVEL_VILLAGE, "streetCode", ImportStats())
     assert "第3行" in str(exc.value) and "150727999" in str(exc.value)
@@ -50,7 +48,7 @@ def test_row_with_unknown_parent_is_refused_with_its_row_number(tmp_path):
 
 def test_wrong_code_length_is_refused(tmp_path):
     path = tmp_path / "villages.csv"
-    path.write_text("code,name,streetCode\n1507271000,\"甲\",150727100\n", encoding="utf-8")
+    path.write_text('code,name,streetCode\n1507271000,"甲",150727100\n', encoding="utf-8")
     with pytest.raises(DivisionImportError) as exc:
         import_file(path, Division.LEVEL_VILLAGE, "streetCode", ImportStats())
     assert "12位" in str(exc.value)
@@ -58,7 +56,7 @@ def test_wrong_code_length_is_refused(tmp_path):
 
 def test_renamed_division_is_updated(tmp_path):
     path = tmp_path / "streets.csv"
-    path.write_text("code,name,areaCode\n150727100,\"阿拉坦额莫勒镇（新名）\",150727\n", encoding="utf-8")
+    path.write_text('code,name,areaCode\n150727100,"阿拉坦额莫勒镇（新名）",150727\n', encoding="utf-8")
     stats = ImportStats()
     import_file(path, Division.LEVEL_TOWNSHIP, "areaCode", stats)
     assert stats.renamed == 1

@@ -1,0 +1,23 @@
+"""Language choice: Chinese unless English is asked for.
+
+Pages follow the language the user picked with the switcher (the language cookie), not the
+browser's Accept-Language: a county site is Chinese first, and a kiosk or an English-language
+browser in the hall must not turn it English by accident. The JSON API follows Accept-Language,
+since that is how a client asks for English messages.
+"""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class GovhallLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            supported = dict(settings.LANGUAGES)
+            language = cookie if cookie in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -1,0 +1,300 @@
+"""Build the demo county (新巴尔虎右旗) through the same services the product uses.
+
+Idempotent: every row is looked up by its natural key (division code, department and centre name,
+window number, username, item code) and only what is missing is created; nothing that exists is
+changed, so a second run writes nothing and makes no new item versions. History (下放, 划转) is
+applied to an item only if its event is not there yet. The whole load is one transaction: it either
+completes or leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from govhall.catalog.models import Item, ItemEvent
+from govhall.catalog.services import item_create, item_delegate, item_transfer, item_update, version_to_data
+from govhall.demo import history
+from govhall.demo.county import (
+    ALL_DEPARTMENTS,
+    CENTRE_ADDRESS,
+    CENTRE_NAME,
+    CENTRE_PHONE,
+    COUNTY_CODE,
+    COUNTY_WINDOWS,
+    OFFICE_HOURS,
+    TOWNSHIPS,
+    VILLAGE_WINDOW,
+    WindowSpec,
+    township_windows,
+)
+from govhall.demo.items import all_item_specs
+from govhall.demo.people import staff_names, staff_specs
+from govhall.demo.villages import VILLAGES_CSV, village_names, village_rows
+from govhall.org import roles
+from govhall.org.divisions import ImportStats, import_file
+from govhall.org.models import Department, Division, ServiceCentre, StaffProfile, Window
+from govhall.org.services import department_save, window_set_items
+
+LABELS = {
+    "villages": "村级区划",
+    "departments": "部门",
+    "centres": "服务中心和代办点",
+    "windows": "窗口",
+    "staff": "工作人员账号",
+    "items": "事项",
+    "delegated": "下放事项",
+    "transferred": "划转事项",
+    "window_items": "窗口可受理事项",
+}
+
+
+class DemoDataError(Exception):
+    """The database is not ready for the demo (reference data missing)."""
+
+
+@dataclass
+class LoadReport:
+    created: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values())
+
+
+@dataclass
+class _County:
+    departments: dict[str, Department] = field(default_factory=dict)
+    centres: dict[str, ServiceCentre] = field(default_factory=dict)  # "county", township key, village code
+    windows: list[tuple[Window, WindowSpec]] = field(default_factory=list)
+    window_by_place: dict[tuple[str, str], Window] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def load_demo(*, password: str, log: Callable[[str], None] = lambda message: None) -> LoadReport:
+    _require_reference_data()
+    report = LoadReport()
+    county = _County()
+    phases = [
+        ("villages", lambda: _villages(report)),
+        ("departments", lambda: _departments(county, report)),
+        ("centres", lambda: _centres_and_windows(county, report)),
+        ("staff", lambda: _staff(county, password, report)),
+        ("items", lambda: _items(county, report, log)),
+        ("history", lambda: _history(county, report)),
+        ("window_items", lambda: _window_items(county, report)),
+    ]
+    with transaction.atomic():
+        for name, phase in phases:
+            started = time.perf_counter()
+            phase()
+            report.seconds[name] = time.perf_counter() - started
+            log(f"{LABELS.get(name, '事项历史（下放、划转）')}：{report.seconds[name]:.1f} 秒")
+    return report
+
+
+def _require_reference_data() -> None:
+    towns = [t.division_code for t in TOWNSHIPS]
+    if Division.objects.filter(code__in=[COUNTY_CODE, *towns]).count() != len(towns) + 1:
+        raise DemoDataError("缺少新巴尔虎右旗及其苏木镇的行政区划，请先运行 manage.py migrate 和 manage.py setup_reference_data")
+    if Group.objects.filter(name__in=roles.ROLE_LABELS).count() != len(roles.ROLE_LABELS):
+        raise DemoDataError("缺少角色，请先运行 manage.py setup_reference_data")
+
+
+def _villages(report: LoadReport) -> None:
+    stats = ImportStats()
+    import_file(VILLAGES_CSV, Division.LEVEL_VILLAGE, "streetCode", stats)
+    report.created["villages"] += stats.created + stats.renamed
+
+
+def _departments(county: _County, report: LoadReport) -> None:
+    existing = {d.name: d for d in Department.objects.filter(name__in=[s.name for s in ALL_DEPARTMENTS.values()])}
+    divisions = Division.objects.in_bulk([s.division_code for s in ALL_DEPARTMENTS.values()])
+    for key, spec in ALL_DEPARTMENTS.items():
+        department = existing.get(spec.name)
+        if department is None:
+            department = department_save(
+                actor=None,
+                name=spec.name,
+                short_name=spec.short_name,
+                uscc=spec.uscc,
+                kind=spec.kind,
+                division=divisions[spec.division_code],
+                phone=spec.phone,
+                address=spec.address,
+            )
+            report.created["departments"] += 1
+        county.departments[key] = department
+
+
+def _centre(report: LoadReport, name: str, **defaults) -> ServiceCentre:
+    centre, created = ServiceCentre.objects.get_or_create(name=name, defaults=defaults)
+    report.created["centres"] += created
+    return centre
+
+
+def _window(county: _County, report: LoadReport, place: str, spec: WindowSpec, departments: list[Department]) -> None:
+    centre = county.centres[place]
+    window, created = Window.objects.get_or_create(
+        centre=centre,
+        number=spec.number,
+        defaults={"name": spec.name, "kind": spec.kind, "accepts_all_items": spec.accepts_all_items},
+    )
+    if created:
+        window.departments.set(departments)
+        report.created["windows"] += 1
+    county.windows.append((window, spec))
+    county.window_by_place[(place, spec.number)] = window
+
+
+def _centres_and_windows(county: _County, report: LoadReport) -> None:
+    divisions = Division.objects.in_bulk([COUNTY_CODE] + [t.division_code for t in TOWNSHIPS] + [r["code"] for r in village_rows()])
+    hall = _centre(
+        report,
+        CENTRE_NAME,
+        level=ServiceCentre.LEVEL_COUNTY,
+        division=divisions[COUNTY_CODE],
+        address=CENTRE_ADDRESS,
+        phone=CENTRE_PHONE,
+        hours=OFFICE_HOURS,
+    )
+    county.centres["county"] = hall
+    # The 26 departments stationed in the hall (seeds/001) and the 审批局 that runs it.
+    resident = sorted({key for w in COUNTY_WINDOWS for key in w.departments} | {"spj"}, key=lambda k: ALL_DEPARTMENTS[k].number)
+    for spec in COUNTY_WINDOWS:
+        keys = list(spec.departments) or resident
+        _window(county, report, "county", spec, [county.departments[k] for k in keys])
+
+    names = village_names()
+    for town in TOWNSHIPS:
+        county.centres[town.key] = _centre(
+            report,
+            town.centre_name,
+            level=ServiceCentre.LEVEL_TOWNSHIP,
+            division=divisions[town.division_code],
+            parent=hall,
+            address=town.address,
+            phone=town.phone,
+            hours=OFFICE_HOURS,
+        )
+        for spec in township_windows(town):
+            _window(county, report, town.key, spec, [county.departments[town.key]])
+    for row in village_rows():
+        town = next(t for t in TOWNSHIPS if t.division_code == row["streetCode"])
+        county.centres[row["code"]] = _centre(
+            report,
+            f"{names[row['code']]}代办点",
+            level=ServiceCentre.LEVEL_VILLAGE,
+            division=divisions[row["code"]],
+            parent=county.centres[town.key],
+            address=f"新巴尔虎右旗{names[row['code']]}党群服务中心",
+            phone=town.phone,
+            hours="工作日 9:00-17:00，农忙和接羔季节预约上门代办",
+        )
+        _window(county, report, row["code"], VILLAGE_WINDOW, [county.departments[town.key]])
+
+
+def _staff(county: _County, password: str, report: LoadReport) -> None:
+    specs = staff_specs()
+    names = staff_names()
+    existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
+    groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_LABELS)}
+    hashed = ""
+    for spec in specs:
+        user = existing.get(spec.username)
+        if user is None:
+            # One PBKDF2 hash for every demo account: hashing 160 passwords one by one would take
+            # most of the load time, and they share the one published demo password anyway.
+            hashed = hashed or make_password(password)
+            user = User.objects.create(
+                username=spec.username,
+                first_name=names[spec.username],
+                password=hashed,
+                is_staff=spec.superuser,
+                is_superuser=spec.superuser,
+            )
+            user.groups.add(groups[spec.role])
+            department = county.departments.get(spec.department)
+            StaffProfile.objects.create(
+                user=user,
+                department=department,
+                centre=county.centres.get(spec.centre),
+                window=county.window_by_place.get((spec.centre, spec.window)),
+                title=spec.title,
+                phone=department.phone if department else CENTRE_PHONE,
+            )
+            report.created["staff"] += 1
+        county.users[spec.username] = user
+
+
+def _items(county: _County, report: LoadReport, log: Callable[[str], None]) -> None:
+    existing = set(Item.objects.values_list("code", flat=True))
+    for spec in all_item_specs():
+        if spec.code in existing:
+            continue
+        item_create(actor=county.users[f"deptadmin_{spec.dept}"], data=spec.data, reason=history.CREATE_REASON)
+        report.created["items"] += 1
+        if report.created["items"] % 100 == 0:
+            log(f"  已录入 {report.created['items']} 项事项")
+
+
+def _history(county: _County, report: LoadReport) -> None:
+    done = set(ItemEvent.objects.filter(kind__in=["delegated", "transferred"]).values_list("item__code", "kind"))
+    specs = all_item_specs()
+    for spec in specs:
+        if not spec.delegate_to or (spec.code, "delegated") in done:
+            continue
+        item = Item.objects.get(code=spec.code)
+        if item.status == Item.STATUS_CANCELLED:
+            continue
+        town = next(t for t in TOWNSHIPS if t.key == spec.delegate_to)
+        township = county.departments[town.key]
+        reason = history.DELEGATE_REASON.format(name=item.name, town=town.town)
+        item_delegate(actor=county.users[f"deptadmin_{spec.dept}"], item=item, to_department=township, reason=reason)
+        # The 苏木镇 then publishes its own guide: where to apply and whom to call.
+        data = version_to_data(item.current_version) | {"location": f"{town.centre_name}农牧业和自然资源窗口", "phone": town.phone}
+        item_update(
+            actor=county.users[f"deptadmin_{town.key}"],
+            item=item,
+            data=data,
+            reason=history.RELOCATE_REASON.format(centre=town.centre_name),
+        )
+        report.created["delegated"] += 1
+
+    by_name = {(s.dept, s.data["name"]): s for s in specs if not s.delegate_to}
+    bureau = county.departments["spj"]
+    for dept_key, names in history.TRANSFERS.items():
+        for name in names:
+            spec = by_name[(dept_key, name)]
+            if (spec.code, "transferred") in done:
+                continue
+            item = Item.objects.get(code=spec.code)
+            if item.status == Item.STATUS_CANCELLED or item.department_id == bureau.id:
+                continue
+            reason = history.TRANSFER_REASON.format(department=ALL_DEPARTMENTS[dept_key].name, name=name)
+            item_transfer(actor=county.users["admin"], item=item, to_department=bureau, reason=reason)
+            report.created["transferred"] += 1
+
+
+def _window_items(county: _County, report: LoadReport) -> None:
+    """Fill the item list of a specialised window once; a list a centre admin has set is kept."""
+    ids = dict(Item.objects.values_list("code", "id"))
+    specs = [s for s in all_item_specs() if s.code in ids]
+    configured = set(Window.items.through.objects.values_list("window_id", flat=True).distinct())
+    places = {window.id: place for place, window in county.window_by_place.items()}
+    for window, spec in county.windows:
+        if window.id in configured or window.accepts_all_items:
+            continue
+        wanted = [ids[s.code] for s in specs if spec.accepts(s)]
+        if wanted:
+            centre = places[window.id][0]
+            admin = county.users["centreadmin" if centre == "county" else f"centreadmin_{centre}"]
+            window_set_items(actor=admin, window=window, items=wanted)
+            report.created["window_items"] += len(wanted)
