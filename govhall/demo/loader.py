@@ -257,9 +257,9 @@ def _history(county: _County, report: LoadReport) -> None:
         town = next(t for t in TOWNSHIPS if t.key == spec.delegate_to)
         township = county.departments[town.key]
         reason = history.DELEGATE_REASON.format(name=item.name, town=town.town)
-        item_delegate(actor=county.users[f"deptadmin_{spec.dept}"], item=item, to_department=township, reason=reason)
+        delegated = item_delegate(actor=county.users[f"deptadmin_{spec.dept}"], item=item, to_department=township, reason=reason)
         # The 苏木镇 then publishes its own guide: where to apply and whom to call.
-        data = version_to_data(item.current_version) | {"location": f"{town.centre_name}农牧业和自然资源窗口", "phone": town.phone}
+        data = version_to_data(delegated) | {"location": f"{town.centre_name}农牧业和自然资源窗口", "phone": town.phone}
         item_update(
             actor=county.users[f"deptadmin_{town.key}"],
             item=item,

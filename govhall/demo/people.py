@@ -6,6 +6,7 @@ ACCOUNTS.md is generated from this list (`accounts_markdown`) and a test keeps t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,7 +47,7 @@ class StaffSpec:
     superuser: bool = False
 
 
-def _names():
+def _names() -> Iterator[str]:
     """An endless, deterministic stream of distinct names, two Mongolian to every Han one."""
     seen: set[str] = set()
     i = 0

@@ -16,11 +16,12 @@ Each department module holds a table with one item per line, columns separated b
     v0 v1 v2    visits needed on site
     lic[:类型]  the result is a licence (证照类型 defaults to the result name); doc = 批文
     fee:a,b     fees (library.FEES); im:a,b intermediary services (library.INTERMEDIARIES)
-    sit:key     situation questions (library.SITUATIONS)
+    sit:key     situation questions (situations.SITUATIONS)
     t:主题/主题  topics; a:p|e|pe audience
     m:材料；材料  the item's own materials (marks as in library); k:要点；要点 its own review points
     c:受理条件   conditions, when the template's wording does not fit
     dl          下放: one copy per 苏木镇, created at county level and delegated (see loader)
+    -           no marks
 
 Everything is deterministic: the same tables give the same payloads, codes and choices.
 """
@@ -33,7 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govhall.demo.county import COMPLAINT_PHONE, OFFICE_HOURS, DepartmentSpec
-from govhall.demo.items.library import FEES, INTERMEDIARIES, SITUATIONS, parse_material
+from govhall.demo.items.library import FEES, INTERMEDIARIES, parse_material
+from govhall.demo.items.situations import SITUATIONS
 from govhall.demo.items.templates import ACCOUNTABILITY, DEFAULT_RESULTS, TEMPLATES
 
 ITEM_TYPES = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20"}

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govhall.core.errors import DomainError
 from govhall.demo.loader import LABELS, DemoDataError, load_demo
 
 DEFAULT_PASSWORD = "govhall-demo-2026"
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             report = load_demo(password=password, log=self.stdout.write if verbose else lambda message: None)
-        except DemoDataError as exc:
+        except (DemoDataError, DomainError) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
         if not report.changed:
