@@ -14,8 +14,10 @@ from govhall.org.models import Department
 
 
 class Topic(models.Model):
+    AUDIENCE_BOTH = "both"
+
     name = models.CharField("主题", max_length=40, unique=True)
-    audience = models.CharField("面向", max_length=10, choices=choices.AUDIENCES)
+    audience = models.CharField("面向", max_length=10, choices=[*choices.AUDIENCES, (AUDIENCE_BOTH, "个人和法人")])
 
     class Meta:
         verbose_name = "主题"

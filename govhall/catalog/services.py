@@ -90,7 +90,14 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
         for_enterprise="enterprise" in data["audience"],
         **{field: data[field] for field in VERSION_SCALARS},
     )
-    topics = [Topic.objects.get_or_create(name=name, defaults={"audience": data["audience"][0]})[0] for name in data["topics"]]
+    audience = data["audience"][0] if len(data["audience"]) == 1 else Topic.AUDIENCE_BOTH
+    topics = []
+    for name in data["topics"]:
+        topic, created = Topic.objects.get_or_create(name=name, defaults={"audience": audience})
+        if not created and topic.audience not in (audience, Topic.AUDIENCE_BOTH):
+            topic.audience = Topic.AUDIENCE_BOTH  # a topic that serves both people and enterprises
+            topic.save(update_fields=["audience"])
+        topics.append(topic)
     version.topics.set(topics)
 
     # Bulk inserts (IDs come back on SQLite ≥ 3.35 and PostgreSQL): a version has dozens of rows.
@@ -216,15 +223,16 @@ def _move(*, actor, item: Item, kind: str, reason: str, department: Department, 
     if not (reason or "").strip():
         raise ValidationError("reason", "required", "请填写原因")
     _require_edit(actor, item.department)
-    data = version_to_data(item.current_version)
-    before = {"department": data["department"], "level": data["level"]}
-    data["department"] = department
-    if level:
-        data["level"] = level
     with transaction.atomic():
+        # Lock first, then read: a change saved meanwhile must not be overwritten by stale data.
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status == Item.STATUS_CANCELLED:
             raise ValidationError("status", "cancelled", "已取消的事项不能下放或划转")
+        data = version_to_data(locked.current_version)
+        before = {"department": data["department"], "level": data["level"]}
+        data["department"] = department
+        if level:
+            data["level"] = level
         version = _write_version(item=locked, data=validate_item_data(data), actor=actor, reason=reason.strip())
         ItemEvent.objects.create(
             item=locked,
@@ -269,8 +277,20 @@ def version_to_data(version: ItemVersion) -> dict[str, Any]:
         for q in version.questions.prefetch_related("options")
     ]
 
+    # Situation references of every material and step, in two queries rather than one per row.
+    refs: dict[tuple[str, int], list[str]] = {}
+    for kind, through, column in (("m", Material.options.through, "material_id"), ("s", Step.options.through, "step_id")):
+        owner = "material" if kind == "m" else "step"
+        rows = (
+            through.objects.filter(**{f"{owner}__version": version})
+            .order_by("situationoption__question__seq", "situationoption__seq")
+            .values_list(column, "situationoption__question__key", "situationoption__key")
+        )
+        for row_id, question_key, option_key in rows:
+            refs.setdefault((kind, row_id), []).append(f"{question_key}.{option_key}")
+
     def option_refs(row) -> list[str]:
-        return [f"{o.question.key}.{o.key}" for o in row.options.select_related("question").order_by("question__seq", "seq")]
+        return refs.get(("m" if isinstance(row, Material) else "s", row.pk), [])
 
     data["materials"] = [
         {

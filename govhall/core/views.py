@@ -11,8 +11,8 @@ def home(request):
     context = {
         "item_count": Item.objects.filter(status=Item.STATUS_ACTIVE).count(),
         "department_count": Department.objects.filter(is_active=True).count(),
-        "person_topics": Topic.objects.filter(audience="person")[:12],
-        "enterprise_topics": Topic.objects.filter(audience="enterprise")[:12],
+        "person_topics": Topic.objects.filter(audience__in=["person", "both"])[:16],
+        "enterprise_topics": Topic.objects.filter(audience__in=["enterprise", "both"])[:16],
     }
     return render(request, "core/home.html", context)
 
