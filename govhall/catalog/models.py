@@ -8,8 +8,10 @@ written: a case keeps the version it was accepted under (CAT-3).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog import choices
+from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
 
 
@@ -17,7 +19,7 @@ class Topic(models.Model):
     AUDIENCE_BOTH = "both"
 
     name = models.CharField("主题", max_length=40, unique=True)
-    audience = models.CharField("面向", max_length=10, choices=[*choices.AUDIENCES, (AUDIENCE_BOTH, "个人和法人")])
+    audience = models.CharField("面向", max_length=10, choices=[*translated_choices(choices.AUDIENCES), (AUDIENCE_BOTH, _("个人和法人"))])
 
     class Meta:
         verbose_name = "主题"
@@ -30,7 +32,7 @@ class Topic(models.Model):
 
 class Item(models.Model):
     STATUS_ACTIVE, STATUS_SUSPENDED, STATUS_CANCELLED = "active", "suspended", "cancelled"
-    STATUS_CHOICES = [(STATUS_ACTIVE, "在用"), (STATUS_SUSPENDED, "暂停"), (STATUS_CANCELLED, "取消")]
+    STATUS_CHOICES = [(STATUS_ACTIVE, _("在用")), (STATUS_SUSPENDED, _("暂停")), (STATUS_CANCELLED, _("取消"))]
 
     code = models.CharField("基本编码", max_length=40, unique=True)
     # Denormalised from the current version for listing and search (kept by the services).
@@ -73,25 +75,25 @@ class ItemVersion(models.Model):
 
     name = models.CharField("事项名称", max_length=200)
     name_en = models.CharField("英文名称", max_length=300, blank=True)
-    item_type = models.CharField("事项类型", max_length=2, choices=choices.ITEM_TYPES)
+    item_type = models.CharField("事项类型", max_length=2, choices=translated_choices(choices.ITEM_TYPES))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name="实施主体")
-    level = models.CharField("行使层级", max_length=12, choices=choices.LEVELS, default="county")
+    level = models.CharField("行使层级", max_length=12, choices=translated_choices(choices.LEVELS), default="county")
     legal_basis = models.TextField("设定依据")
     conditions = models.TextField("受理条件", blank=True)
     for_person = models.BooleanField("面向个人", default=False)
     for_enterprise = models.BooleanField("面向法人", default=False)
     topics = models.ManyToManyField(Topic, blank=True, verbose_name="主题")
-    handling_type = models.CharField("办件类型", max_length=10, choices=choices.HANDLING_TYPES)
+    handling_type = models.CharField("办件类型", max_length=10, choices=translated_choices(choices.HANDLING_TYPES))
     legal_limit_days = models.PositiveSmallIntegerField("法定办结时限（工作日）")
     promised_limit_days = models.PositiveSmallIntegerField("承诺办结时限（工作日）")
     visits = models.PositiveSmallIntegerField("到现场次数")
-    online_depth = models.CharField("网办深度", max_length=20, choices=choices.ONLINE_DEPTHS)
-    tongban_scope = models.CharField("通办范围", max_length=20, choices=choices.TONGBAN_SCOPES, default="none")
+    online_depth = models.CharField("网办深度", max_length=20, choices=translated_choices(choices.ONLINE_DEPTHS))
+    tongban_scope = models.CharField("通办范围", max_length=20, choices=translated_choices(choices.TONGBAN_SCOPES), default="none")
     commitment_allowed = models.BooleanField("实行告知承诺", default=False)
     commitment_verify_days = models.PositiveSmallIntegerField("承诺核查期限（工作日）", null=True, blank=True)
     rongque = models.BooleanField("容缺受理", default=False)
     result_name = models.CharField("结果名称", max_length=200, blank=True)
-    result_type = models.CharField("结果类型", max_length=20, choices=choices.RESULT_TYPES, default="other")
+    result_type = models.CharField("结果类型", max_length=20, choices=translated_choices(choices.RESULT_TYPES), default="other")
     licence_type = models.CharField("证照类型", max_length=100, blank=True)
     accountability = models.TextField("追责情形", blank=True)
     random_check = models.BooleanField("随机抽查事项", default=False)
@@ -184,11 +186,11 @@ class Material(models.Model):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
     seq = models.PositiveSmallIntegerField("序号")
     name = models.CharField("材料名称", max_length=200)
-    source = models.CharField("来源渠道", max_length=20, choices=choices.MATERIAL_SOURCES, default="applicant")
+    source = models.CharField("来源渠道", max_length=20, choices=translated_choices(choices.MATERIAL_SOURCES), default="applicant")
     source_note = models.CharField("来源说明", max_length=200, blank=True)
     originals = models.PositiveSmallIntegerField("原件份数", default=0)
     copies = models.PositiveSmallIntegerField("复印件份数", default=0)
-    form = models.CharField("材料形式", max_length=10, choices=choices.MATERIAL_FORMS, default="both")
+    form = models.CharField("材料形式", max_length=10, choices=translated_choices(choices.MATERIAL_FORMS), default="both")
     required = models.BooleanField("必要", default=True)
     blank_form = models.CharField("空白表格", max_length=200, blank=True)
     sample = models.CharField("示例样表", max_length=200, blank=True)
@@ -229,7 +231,7 @@ class Step(models.Model):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="steps")
     seq = models.PositiveSmallIntegerField("序号")
     name = models.CharField("环节名称", max_length=100)
-    role = models.CharField("办理人员", max_length=20, choices=choices.STEP_ROLES)
+    role = models.CharField("办理人员", max_length=20, choices=translated_choices(choices.STEP_ROLES))
     limit_days = models.PositiveSmallIntegerField("环节时限（工作日）")
     options = models.ManyToManyField(SituationOption, blank=True, related_name="steps")
 
@@ -277,14 +279,14 @@ class ItemEvent(models.Model):
     """Append-only history of an item: created, changed, suspended, delegated, transferred …"""
 
     KINDS = [
-        ("created", "新增"),
-        ("changed", "变更"),
-        ("suspended", "暂停"),
-        ("resumed", "恢复"),
-        ("cancelled", "取消"),
-        ("delegated", "下放"),
-        ("transferred", "划转"),
-        ("imported", "导入"),
+        ("created", _("新增")),
+        ("changed", _("变更")),
+        ("suspended", _("暂停")),
+        ("resumed", _("恢复")),
+        ("cancelled", _("取消")),
+        ("delegated", _("下放")),
+        ("transferred", _("划转")),
+        ("imported", _("导入")),
     ]
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("类型", max_length=20, choices=KINDS)

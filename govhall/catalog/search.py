@@ -1,16 +1,11 @@
 """Search text for Chinese names: the name itself, its full pinyin and its pinyin initials.
 
-`yyzz` and `yingyezhizhao` both find 营业执照. Polyphonic characters get every reading's initials
-(银行 → yh and yx), so an applicant who guesses either finds the item.
+`yyzz` and `yingyezhizhao` both find 营业执照.
 """
 
 from __future__ import annotations
 
-import itertools
-
-from pypinyin import Style, lazy_pinyin, pinyin
-
-MAX_VARIANTS = 8
+from pypinyin import Style, lazy_pinyin
 
 
 def pinyin_full(text: str) -> str:
@@ -18,11 +13,9 @@ def pinyin_full(text: str) -> str:
 
 
 def pinyin_initials(text: str) -> list[str]:
-    readings = pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")
-    variants = []
-    for combo in itertools.islice(itertools.product(*[sorted(set(r)) for r in readings]), MAX_VARIANTS):
-        variants.append("".join(combo).lower())
-    return variants or [""]
+    """Initials of the usual reading (phrase-aware: 银行 → yh). Every reading of every polyphonic
+    character would make short queries match unrelated names (涂 read as 'chu' or 'ye')."""
+    return ["".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()]
 
 
 def build_search_text(*parts: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from govhall.catalog import choices
-from govhall.catalog.models import Item, ItemVersion
+from govhall.catalog.models import Item, ItemVersion, Topic
 from govhall.catalog.search import normalise_query
 from govhall.catalog.services import can_edit_department_items
 from govhall.org.models import Department
@@ -131,3 +131,25 @@ def applicable(version: ItemVersion, selected: set[str]) -> tuple[list, list]:
     materials = [m for m in version.materials.prefetch_related("options__question") if applies(m)]
     steps = [s for s in version.steps.prefetch_related("options__question") if applies(s)]
     return materials, steps
+
+
+def topics_by_audience() -> tuple[list[tuple[Topic, int]], list[tuple[Topic, int]]]:
+    """Topics for the 个人办事 and 法人办事 columns, each with its number of items in use.
+
+    A topic goes to a side when some item in it serves only that side, or when most of its items
+    serve that side; a topic such as 医疗卫生 can appear on both.
+    """
+    active = Q(itemversion__item__status=Item.STATUS_ACTIVE, itemversion__item__current_version=F("itemversion"))
+    rows = Topic.objects.annotate(
+        person=Count("itemversion", filter=active & Q(itemversion__for_person=True)),
+        enterprise=Count("itemversion", filter=active & Q(itemversion__for_enterprise=True)),
+        person_only=Count("itemversion", filter=active & Q(itemversion__for_person=True, itemversion__for_enterprise=False)),
+        enterprise_only=Count("itemversion", filter=active & Q(itemversion__for_enterprise=True, itemversion__for_person=False)),
+    ).order_by("id")
+    people, enterprises = [], []
+    for t in rows:
+        if t.person and (t.person_only or t.person >= t.enterprise):
+            people.append((t, t.person))
+        if t.enterprise and (t.enterprise_only or t.enterprise > t.person):
+            enterprises.append((t, t.enterprise))
+    return people, enterprises

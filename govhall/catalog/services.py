@@ -91,13 +91,7 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
         **{field: data[field] for field in VERSION_SCALARS},
     )
     audience = data["audience"][0] if len(data["audience"]) == 1 else Topic.AUDIENCE_BOTH
-    topics = []
-    for name in data["topics"]:
-        topic, created = Topic.objects.get_or_create(name=name, defaults={"audience": audience})
-        if not created and topic.audience not in (audience, Topic.AUDIENCE_BOTH):
-            topic.audience = Topic.AUDIENCE_BOTH  # a topic that serves both people and enterprises
-            topic.save(update_fields=["audience"])
-        topics.append(topic)
+    topics = [Topic.objects.get_or_create(name=name, defaults={"audience": audience})[0] for name in data["topics"]]
     version.topics.set(topics)
 
     # Bulk inserts (IDs come back on SQLite ≥ 3.35 and PostgreSQL): a version has dozens of rows.

@@ -3,12 +3,15 @@
 A service raises `ValidationError(field=..., rule=..., message=...)` (or several at once with
 `ValidationError.many([...])`); the API answers 400 with
 `{"detail": [{"field": ..., "rule": ..., "message": ...}]}`, a page shows each message next to its
-field. Messages are written in Chinese and translated through gettext when English is asked for.
+field. Messages are written in Chinese and translated through gettext when English is asked for:
+raise them with the message already in the active language (`gettext`, named placeholders).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class ValidationError(DomainError):
 class PermissionDenied(DomainError):
     status_code = 403
 
-    def __init__(self, message: str = "无权执行此操作"):
+    def __init__(self, message: str = ""):
+        message = message or _("无权执行此操作")
         self.errors = [FieldError("", "permission", message)]
         super().__init__(message)
 
@@ -56,7 +60,8 @@ class Conflict(DomainError):
 
     status_code = 409
 
-    def __init__(self, message: str = "已被他人处理，请刷新后重试"):
+    def __init__(self, message: str = ""):
+        message = message or _("已被他人处理，请刷新后重试")
         self.errors = [FieldError("", "conflict", message)]
         super().__init__(message)
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarYear(models.Model):
@@ -29,10 +30,10 @@ class CalendarDay(models.Model):
     KIND_HOLIDAY = "holiday"
     KIND_MAKEUP = "makeup"  # 调休上班: a Saturday or Sunday that is a working day
     KIND_CHOICES = [
-        (KIND_WORKDAY, "工作日"),
-        (KIND_WEEKEND, "周末"),
-        (KIND_HOLIDAY, "法定节假日"),
-        (KIND_MAKEUP, "调休上班"),
+        (KIND_WORKDAY, _("工作日")),
+        (KIND_WEEKEND, _("周末")),
+        (KIND_HOLIDAY, _("法定节假日")),
+        (KIND_MAKEUP, _("调休上班")),
     ]
 
     date = models.DateField("日期", primary_key=True)

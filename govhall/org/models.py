@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Division(models.Model):
@@ -10,11 +11,11 @@ class Division(models.Model):
 
     LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY, LEVEL_TOWNSHIP, LEVEL_VILLAGE = 1, 2, 3, 4, 5
     LEVEL_CHOICES = [
-        (LEVEL_PROVINCE, "省级"),
-        (LEVEL_CITY, "地级"),
-        (LEVEL_COUNTY, "县级"),
-        (LEVEL_TOWNSHIP, "乡级"),
-        (LEVEL_VILLAGE, "村级"),
+        (LEVEL_PROVINCE, _("省级")),
+        (LEVEL_CITY, _("地级")),
+        (LEVEL_COUNTY, _("县级")),
+        (LEVEL_TOWNSHIP, _("乡级")),
+        (LEVEL_VILLAGE, _("村级")),
     ]
     CODE_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
 
@@ -40,9 +41,9 @@ class Department(models.Model):
     KIND_APPROVAL_BUREAU = "approval_bureau"
     KIND_TOWNSHIP = "township"
     KIND_CHOICES = [
-        (KIND_DEPARTMENT, "政府部门"),
-        (KIND_APPROVAL_BUREAU, "行政审批局"),
-        (KIND_TOWNSHIP, "苏木乡镇人民政府"),
+        (KIND_DEPARTMENT, _("政府部门")),
+        (KIND_APPROVAL_BUREAU, _("行政审批局")),
+        (KIND_TOWNSHIP, _("苏木乡镇人民政府")),
     ]
 
     name = models.CharField("部门名称", max_length=100, unique=True)
@@ -68,9 +69,9 @@ class ServiceCentre(models.Model):
 
     LEVEL_COUNTY, LEVEL_TOWNSHIP, LEVEL_VILLAGE = "county", "township", "village"
     LEVEL_CHOICES = [
-        (LEVEL_COUNTY, "旗县级政务服务中心"),
-        (LEVEL_TOWNSHIP, "苏木乡镇便民服务中心"),
-        (LEVEL_VILLAGE, "嘎查村（社区）代办点"),
+        (LEVEL_COUNTY, _("旗县级政务服务中心")),
+        (LEVEL_TOWNSHIP, _("苏木乡镇便民服务中心")),
+        (LEVEL_VILLAGE, _("嘎查村（社区）代办点")),
     ]
 
     name = models.CharField("名称", max_length=100, unique=True)
@@ -98,12 +99,12 @@ class Window(models.Model):
     KIND_COMPLAINT = "complaint"
     KIND_CANT_DO = "cant_do"
     KIND_CHOICES = [
-        (KIND_COMPREHENSIVE, "综合受理窗口（无差别）"),
-        (KIND_SPECIALISED, "专业窗口"),
-        (KIND_HELP, "帮办代办窗口"),
-        (KIND_CROSS_REGION, "跨区通办窗口"),
-        (KIND_COMPLAINT, "投诉窗口"),
-        (KIND_CANT_DO, "办不成事反映窗口"),
+        (KIND_COMPREHENSIVE, _("综合受理窗口（无差别）")),
+        (KIND_SPECIALISED, _("专业窗口")),
+        (KIND_HELP, _("帮办代办窗口")),
+        (KIND_CROSS_REGION, _("跨区通办窗口")),
+        (KIND_COMPLAINT, _("投诉窗口")),
+        (KIND_CANT_DO, _("办不成事反映窗口")),
     ]
 
     centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="windows", verbose_name="服务中心")

@@ -7,6 +7,7 @@ services; the group gives the kind of action, the profile says on which objects.
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
 
 CLERK = "clerk"
 APPROVER = "approver"
@@ -18,14 +19,14 @@ AUDITOR = "auditor"
 SYSADMIN = "sysadmin"
 
 ROLE_LABELS = {
-    CLERK: "窗口人员",
-    APPROVER: "审批人员",
-    SECTION_HEAD: "科室负责人",
-    DEPT_ADMIN: "部门管理员",
-    CENTRE_ADMIN: "中心管理员",
-    SUPERVISOR: "监管人员",
-    AUDITOR: "审计人员",
-    SYSADMIN: "系统管理员",
+    CLERK: _("窗口人员"),
+    APPROVER: _("审批人员"),
+    SECTION_HEAD: _("科室负责人"),
+    DEPT_ADMIN: _("部门管理员"),
+    CENTRE_ADMIN: _("中心管理员"),
+    SUPERVISOR: _("监管人员"),
+    AUDITOR: _("审计人员"),
+    SYSADMIN: _("系统管理员"),
 }
 
 # app_label.codename permissions per role.
@@ -67,7 +68,7 @@ def ensure_roles() -> dict[str, Group]:
     """Create or update the role groups with exactly their permissions. Idempotent."""
     groups = {}
     for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group, _created = Group.objects.get_or_create(name=role)
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
