@@ -7,6 +7,7 @@ database in a temporary directory (or DATABASE_URL when set), never the demo dat
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import sqlite3
 import statistics
@@ -102,7 +103,10 @@ def bench_catalog_search() -> None:
     from govhall.catalog.selectors import ItemFilters, items_search
 
     if not Item.objects.exists():
-        call_command("load_demo", verbosity=0)
+        from govhall.org.roles import ensure_roles
+
+        ensure_roles()
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())
     n = Item.objects.count()
     timings, base = [], []
     for q in ("yyzz", "shipin", "许可", "jmsfz", "bdcdj"):

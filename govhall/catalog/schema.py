@@ -10,7 +10,8 @@ the Excel import/export and the demo data.
     }
 
 `validate_item_data` checks a dict and returns a cleaned copy, or raises one ValidationError
-listing every problem with its field path (`materials[2].copies`) and rule.
+listing every problem with its field path (`materials[2].copies`) and rule. The messages are in
+the active language; the field names in them come from the `*_FIELDS` labels.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
 from govhall.catalog import choices
 from govhall.core.errors import ErrorCollector
+from govhall.core.i18n import translated_labels
 from govhall.org.models import Department
 
 SCALAR_FIELDS = [
@@ -56,65 +61,74 @@ SCALAR_FIELDS = [
     "complaint_phone",
 ]
 
-FIELD_LABELS = {
-    "code": "基本编码",
-    "name": "事项名称",
-    "name_en": "英文名称",
-    "item_type": "事项类型",
-    "department": "实施主体",
-    "level": "行使层级",
-    "legal_basis": "设定依据",
-    "conditions": "受理条件",
-    "audience": "服务对象",
-    "topics": "主题",
-    "handling_type": "办件类型",
-    "legal_limit_days": "法定办结时限",
-    "promised_limit_days": "承诺办结时限",
-    "visits": "到现场次数",
-    "online_depth": "网办深度",
-    "tongban_scope": "通办范围",
-    "commitment_allowed": "告知承诺",
-    "commitment_verify_days": "承诺核查期限",
-    "rongque": "容缺受理",
-    "result_name": "结果名称",
-    "result_type": "结果类型",
-    "licence_type": "证照类型",
-    "accountability": "追责情形",
-    "random_check": "随机抽查事项",
-    "proof_item": "证明事项",
-    "enterprise_permit": "涉企经营许可事项",
-    "supervision_item": "监管事项",
-    "location": "办理地点",
-    "office_hours": "办理时间",
-    "phone": "咨询电话",
-    "complaint_phone": "监督投诉电话",
-    "materials": "申请材料",
-    "fees": "收费",
-    "steps": "办理环节",
-    "checklist": "审核要点",
-    "intermediaries": "中介服务",
-    "situations": "情形",
+# The field names in Chinese: the Excel workbook's column headers in every language, and the msgids
+# of the labels below.
+FIELD_LABELS_ZH = {
+    "code": N_("基本编码"),
+    "name": N_("事项名称"),
+    "name_en": N_("英文名称"),
+    "item_type": N_("事项类型"),
+    "department": N_("实施主体"),
+    "level": N_("行使层级"),
+    "legal_basis": N_("设定依据"),
+    "conditions": N_("受理条件"),
+    "audience": N_("服务对象"),
+    "topics": N_("主题"),
+    "handling_type": N_("办件类型"),
+    "legal_limit_days": N_("法定办结时限"),
+    "promised_limit_days": N_("承诺办结时限"),
+    "visits": N_("到现场次数"),
+    "online_depth": N_("网办深度"),
+    "tongban_scope": N_("通办范围"),
+    "commitment_allowed": N_("告知承诺"),
+    "commitment_verify_days": N_("承诺核查期限"),
+    "rongque": N_("容缺受理"),
+    "result_name": N_("结果名称"),
+    "result_type": N_("结果类型"),
+    "licence_type": N_("证照类型"),
+    "accountability": N_("追责情形"),
+    "random_check": N_("随机抽查事项"),
+    "proof_item": N_("证明事项"),
+    "enterprise_permit": N_("涉企经营许可事项"),
+    "supervision_item": N_("监管事项"),
+    "location": N_("办理地点"),
+    "office_hours": N_("办理时间"),
+    "phone": N_("咨询电话"),
+    "complaint_phone": N_("监督投诉电话"),
+    "materials": N_("申请材料"),
+    "fees": N_("收费"),
+    "steps": N_("办理环节"),
+    "checklist": N_("审核要点"),
+    "intermediaries": N_("中介服务"),
+    "situations": N_("情形"),
 }
 
-MATERIAL_FIELDS = {
-    "name": "材料名称",
-    "source": "来源渠道",
-    "source_note": "来源说明",
-    "originals": "原件份数",
-    "copies": "复印件份数",
-    "form": "材料形式",
-    "required": "必要",
-    "blank_form": "空白表格",
-    "sample": "示例样表",
-    "spec": "填报要求",
-    "rongque_allowed": "可容缺",
-    "shared_source": "可由共享数据替代",
-    "licence_type": "可由电子证照替代",
-    "options": "适用情形",
+MATERIAL_FIELDS_ZH = {
+    "name": N_("材料名称"),
+    "source": N_("来源渠道"),
+    "source_note": N_("来源说明"),
+    "originals": N_("原件份数"),
+    "copies": N_("复印件份数"),
+    "form": N_("材料形式"),
+    "required": N_("必要"),
+    "blank_form": N_("空白表格"),
+    "sample": N_("示例样表"),
+    "spec": N_("填报要求"),
+    "rongque_allowed": N_("可容缺"),
+    "shared_source": N_("可由共享数据替代"),
+    "licence_type": N_("可由电子证照替代"),
+    "options": N_("适用情形"),
 }
-FEE_FIELDS = {"name": "收费项目", "standard": "收费标准", "amount_fen": "金额（分）", "basis": "收费依据"}
-STEP_FIELDS = {"name": "环节名称", "role": "办理人员", "limit_days": "环节时限", "options": "适用情形"}
-INTERMEDIARY_FIELDS = {"name": "中介服务事项", "basis": "设定依据", "provider": "服务机构", "fee_basis": "收费方式"}
+FEE_FIELDS_ZH = {"name": N_("收费项目"), "standard": N_("收费标准"), "amount_fen": N_("金额（分）"), "basis": N_("收费依据")}
+STEP_FIELDS_ZH = {"name": N_("环节名称"), "role": N_("办理人员"), "limit_days": N_("环节时限"), "options": N_("适用情形")}
+INTERMEDIARY_FIELDS_ZH = {"name": N_("中介服务事项"), "basis": N_("设定依据"), "provider": N_("服务机构"), "fee_basis": N_("收费方式")}
+
+# The same names in the language of the request: for messages, form labels and version differences.
+FIELD_LABELS = translated_labels(FIELD_LABELS_ZH)
+MATERIAL_FIELDS = translated_labels(MATERIAL_FIELDS_ZH)
+FEE_FIELDS = translated_labels(FEE_FIELDS_ZH)
+STEP_FIELDS = translated_labels(STEP_FIELDS_ZH)
+INTERMEDIARY_FIELDS = translated_labels(INTERMEDIARY_FIELDS_ZH)
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]{3,39}$")
 KEY_RE = re.compile(r"^[0-9A-Za-z_]{1,20}$")
@@ -126,9 +140,9 @@ FALSE_WORDS = {"0", "false", "no", "n", "否", ""}
 def _text(errors: ErrorCollector, path: str, label: str, value: Any, *, required: bool, max_length: int) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        errors.add(path, "required", f"{label}不能为空")
+        errors.add(path, "required", _("%(label)s不能为空") % {"label": label})
     elif len(text) > max_length:
-        errors.add(path, "max_length", f"{label}不能超过{max_length}个字")
+        errors.add(path, "max_length", _("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length})
     return text
 
 
@@ -137,23 +151,31 @@ def _int(
 ) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            errors.add(path, "required", f"{label}不能为空")
+            errors.add(path, "required", _("%(label)s不能为空") % {"label": label})
         return None
     if isinstance(value, bool):
-        errors.add(path, "integer", f"{label}必须是整数")
+        errors.add(path, "integer", _("%(label)s必须是整数") % {"label": label})
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        errors.add(path, "integer", f"{label}必须是整数，“{value}”不是")
+        errors.add(path, "integer", _("%(label)s必须是整数，“%(value)s”不是") % {"label": label, "value": value})
         return None
     if number < minimum:
-        errors.add(path, "min_value", f"{label}不能小于{minimum}（填写的是{number}）")
+        errors.add(
+            path,
+            "min_value",
+            _("%(label)s不能小于%(minimum)s（填写的是%(number)s）") % {"label": label, "minimum": minimum, "number": number},
+        )
         return None
     if number > maximum:
-        errors.add(path, "max_value", f"{label}不能大于{maximum}（填写的是{number}）")
+        errors.add(
+            path,
+            "max_value",
+            _("%(label)s不能大于%(maximum)s（填写的是%(number)s）") % {"label": label, "maximum": maximum, "number": number},
+        )
         return None
     return number
 
@@ -168,14 +190,14 @@ def _bool(errors: ErrorCollector, path: str, label: str, value: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    errors.add(path, "boolean", f"{label}只能填“是”或“否”")
+    errors.add(path, "boolean", _("%(label)s只能填“是”或“否”") % {"label": label})
     return False
 
 
 def _choice(
     errors: ErrorCollector, path: str, label: str, value: Any, options: list[tuple[str, str]], *, default: str | None = None
 ) -> str:
-    """Accept the code or the Chinese label of a choice."""
+    """Accept the code or the Chinese name of a choice (the names are data: see `choices`)."""
     raw = "" if value is None else str(value).strip()
     if not raw and default is not None:
         return default
@@ -183,7 +205,7 @@ def _choice(
         if raw in (code, name):
             return code
     allowed = "、".join(name for _, name in options)
-    errors.add(path, "choice", f"{label}“{raw}”不在可选值中（{allowed}）")
+    errors.add(path, "choice", _("%(label)s“%(value)s”不在可选值中（%(allowed)s）") % {"label": label, "value": raw, "allowed": allowed})
     return raw
 
 
@@ -215,64 +237,80 @@ def validate_item_data(data: dict[str, Any], *, prefix: str = "") -> dict[str, A
 def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str = "") -> dict[str, Any]:
     p = prefix
     out: dict[str, Any] = {}
-    code = _text(errors, f"{p}code", "基本编码", data.get("code"), required=True, max_length=40)
+    code = _text(errors, f"{p}code", FIELD_LABELS["code"], data.get("code"), required=True, max_length=40)
     if code and not CODE_RE.match(code):
-        errors.add(f"{p}code", "format", "基本编码只能由字母、数字和连字符组成，4至40位")
+        errors.add(f"{p}code", "format", _("基本编码只能由字母、数字和连字符组成，4至40位"))
     out["code"] = code
-    out["name"] = _text(errors, f"{p}name", "事项名称", data.get("name"), required=True, max_length=200)
-    out["name_en"] = _text(errors, f"{p}name_en", "英文名称", data.get("name_en"), required=False, max_length=300)
-    out["item_type"] = _choice(errors, f"{p}item_type", "事项类型", data.get("item_type"), choices.ITEM_TYPES)
+    out["name"] = _text(errors, f"{p}name", FIELD_LABELS["name"], data.get("name"), required=True, max_length=200)
+    out["name_en"] = _text(errors, f"{p}name_en", FIELD_LABELS["name_en"], data.get("name_en"), required=False, max_length=300)
+    out["item_type"] = _choice(errors, f"{p}item_type", FIELD_LABELS["item_type"], data.get("item_type"), choices.ITEM_TYPES)
     department = resolve_department(data.get("department"))
     if department is None:
         raw = data.get("department")
         if raw in (None, ""):
-            errors.add(f"{p}department", "required", "实施主体不能为空")
+            errors.add(f"{p}department", "required", _("%(label)s不能为空") % {"label": FIELD_LABELS["department"]})
         else:
-            errors.add(f"{p}department", "unknown_department", f"实施主体“{raw}”不是已登记的部门")
+            errors.add(f"{p}department", "unknown_department", _("实施主体“%(value)s”不是已登记的部门") % {"value": raw})
     out["department"] = department
-    out["level"] = _choice(errors, f"{p}level", "行使层级", data.get("level"), choices.LEVELS, default="county")
-    out["legal_basis"] = _text(errors, f"{p}legal_basis", "设定依据", data.get("legal_basis"), required=True, max_length=4000)
-    out["conditions"] = _text(errors, f"{p}conditions", "受理条件", data.get("conditions"), required=False, max_length=4000)
+    out["level"] = _choice(errors, f"{p}level", FIELD_LABELS["level"], data.get("level"), choices.LEVELS, default="county")
+    out["legal_basis"] = _text(
+        errors, f"{p}legal_basis", FIELD_LABELS["legal_basis"], data.get("legal_basis"), required=True, max_length=4000
+    )
+    out["conditions"] = _text(errors, f"{p}conditions", FIELD_LABELS["conditions"], data.get("conditions"), required=False, max_length=4000)
 
     audience = []
     for word in _list(data.get("audience")):
-        audience.append(_choice(errors, f"{p}audience", "服务对象", word, choices.AUDIENCES))
+        audience.append(_choice(errors, f"{p}audience", FIELD_LABELS["audience"], word, choices.AUDIENCES))
     if not audience:
-        errors.add(f"{p}audience", "required", "服务对象至少选择个人或法人之一")
+        errors.add(f"{p}audience", "required", _("服务对象至少选择个人或法人之一"))
     out["audience"] = sorted(set(audience), key=["person", "enterprise"].index) if set(audience) <= {"person", "enterprise"} else audience
     out["topics"] = [str(t).strip() for t in _list(data.get("topics"))]
     for topic in out["topics"]:
         if len(topic) > 40:
-            errors.add(f"{p}topics", "max_length", f"主题“{topic[:10]}…”不能超过40个字")
+            errors.add(f"{p}topics", "max_length", _("主题“%(topic)s…”不能超过40个字") % {"topic": topic[:10]})
 
-    handling = _choice(errors, f"{p}handling_type", "办件类型", data.get("handling_type"), choices.HANDLING_TYPES)
+    handling = _choice(errors, f"{p}handling_type", FIELD_LABELS["handling_type"], data.get("handling_type"), choices.HANDLING_TYPES)
     out["handling_type"] = handling
-    legal = _int(errors, f"{p}legal_limit_days", "法定办结时限（工作日）", data.get("legal_limit_days"), maximum=3650)
-    promised = _int(errors, f"{p}promised_limit_days", "承诺办结时限（工作日）", data.get("promised_limit_days"), maximum=3650)
+    legal = _int(errors, f"{p}legal_limit_days", _("法定办结时限（工作日）"), data.get("legal_limit_days"), maximum=3650)
+    promised = _int(errors, f"{p}promised_limit_days", _("承诺办结时限（工作日）"), data.get("promised_limit_days"), maximum=3650)
     if handling == "instant" and promised not in (None, 0):
-        errors.add(f"{p}promised_limit_days", "instant_same_day", "即办件当场办结，承诺办结时限应为0")
+        errors.add(f"{p}promised_limit_days", "instant_same_day", _("即办件当场办结，承诺办结时限应为0"))
     if handling == "promised" and promised == 0:
-        errors.add(f"{p}promised_limit_days", "min_value", "承诺件的承诺办结时限至少为1个工作日")
+        errors.add(f"{p}promised_limit_days", "min_value", _("承诺件的承诺办结时限至少为1个工作日"))
     out["legal_limit_days"], out["promised_limit_days"] = legal, promised
-    out["visits"] = _int(errors, f"{p}visits", "到现场次数", data.get("visits"), maximum=2)
-    out["online_depth"] = _choice(errors, f"{p}online_depth", "网办深度", data.get("online_depth"), choices.ONLINE_DEPTHS)
+    out["visits"] = _int(errors, f"{p}visits", FIELD_LABELS["visits"], data.get("visits"), maximum=2)
+    out["online_depth"] = _choice(errors, f"{p}online_depth", FIELD_LABELS["online_depth"], data.get("online_depth"), choices.ONLINE_DEPTHS)
     out["tongban_scope"] = _choice(
-        errors, f"{p}tongban_scope", "通办范围", data.get("tongban_scope"), choices.TONGBAN_SCOPES, default="none"
+        errors, f"{p}tongban_scope", FIELD_LABELS["tongban_scope"], data.get("tongban_scope"), choices.TONGBAN_SCOPES, default="none"
     )
-    out["commitment_allowed"] = _bool(errors, f"{p}commitment_allowed", "告知承诺", data.get("commitment_allowed"))
+    out["commitment_allowed"] = _bool(errors, f"{p}commitment_allowed", FIELD_LABELS["commitment_allowed"], data.get("commitment_allowed"))
     verify = _int(
-        errors, f"{p}commitment_verify_days", "承诺核查期限", data.get("commitment_verify_days"), required=False, minimum=1, maximum=3650
+        errors,
+        f"{p}commitment_verify_days",
+        FIELD_LABELS["commitment_verify_days"],
+        data.get("commitment_verify_days"),
+        required=False,
+        minimum=1,
+        maximum=3650,
     )
     if out["commitment_allowed"] and data.get("commitment_verify_days") in (None, ""):
-        errors.add(f"{p}commitment_verify_days", "required", "实行告知承诺的事项须设定承诺核查期限")
+        errors.add(f"{p}commitment_verify_days", "required", _("实行告知承诺的事项须设定承诺核查期限"))
     out["commitment_verify_days"] = verify if out["commitment_allowed"] else None
-    out["rongque"] = _bool(errors, f"{p}rongque", "容缺受理", data.get("rongque"))
-    out["result_name"] = _text(errors, f"{p}result_name", "结果名称", data.get("result_name"), required=False, max_length=200)
-    out["result_type"] = _choice(errors, f"{p}result_type", "结果类型", data.get("result_type"), choices.RESULT_TYPES, default="other")
-    out["licence_type"] = _text(errors, f"{p}licence_type", "证照类型", data.get("licence_type"), required=False, max_length=100)
+    out["rongque"] = _bool(errors, f"{p}rongque", FIELD_LABELS["rongque"], data.get("rongque"))
+    out["result_name"] = _text(
+        errors, f"{p}result_name", FIELD_LABELS["result_name"], data.get("result_name"), required=False, max_length=200
+    )
+    out["result_type"] = _choice(
+        errors, f"{p}result_type", FIELD_LABELS["result_type"], data.get("result_type"), choices.RESULT_TYPES, default="other"
+    )
+    out["licence_type"] = _text(
+        errors, f"{p}licence_type", FIELD_LABELS["licence_type"], data.get("licence_type"), required=False, max_length=100
+    )
     if out["result_type"] == "licence" and not out["licence_type"]:
-        errors.add(f"{p}licence_type", "required", "结果类型为证照时须填写证照类型")
-    out["accountability"] = _text(errors, f"{p}accountability", "追责情形", data.get("accountability"), required=False, max_length=4000)
+        errors.add(f"{p}licence_type", "required", _("结果类型为证照时须填写证照类型"))
+    out["accountability"] = _text(
+        errors, f"{p}accountability", FIELD_LABELS["accountability"], data.get("accountability"), required=False, max_length=4000
+    )
     for flag in ("random_check", "proof_item", "enterprise_permit", "supervision_item"):
         out[flag] = _bool(errors, f"{p}{flag}", FIELD_LABELS[flag], data.get(flag))
     for field, length in (("location", 200), ("office_hours", 200), ("phone", 40), ("complaint_phone", 40)):
@@ -284,28 +322,28 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
     seen_questions: set[str] = set()
     for qi, question in enumerate(data.get("situations") or []):
         qp = f"{p}situations[{qi}]"
-        key = _text(errors, f"{qp}.key", "问题编号", question.get("key"), required=True, max_length=20)
+        key = _text(errors, f"{qp}.key", _("问题编号"), question.get("key"), required=True, max_length=20)
         if key and not KEY_RE.match(key):
-            errors.add(f"{qp}.key", "format", "问题编号只能由字母、数字和下划线组成")
+            errors.add(f"{qp}.key", "format", _("问题编号只能由字母、数字和下划线组成"))
         if key in seen_questions:
-            errors.add(f"{qp}.key", "unique", f"问题编号“{key}”重复")
+            errors.add(f"{qp}.key", "unique", _("问题编号“%(key)s”重复") % {"key": key})
         seen_questions.add(key)
-        text = _text(errors, f"{qp}.text", "情形问题", question.get("text"), required=True, max_length=200)
+        text = _text(errors, f"{qp}.text", _("情形问题"), question.get("text"), required=True, max_length=200)
         options = []
         seen_options: set[str] = set()
         for oi, option in enumerate(question.get("options") or []):
             op = f"{qp}.options[{oi}]"
-            okey = _text(errors, f"{op}.key", "选项编号", option.get("key"), required=True, max_length=20)
+            okey = _text(errors, f"{op}.key", _("选项编号"), option.get("key"), required=True, max_length=20)
             if okey and not KEY_RE.match(okey):
-                errors.add(f"{op}.key", "format", "选项编号只能由字母、数字和下划线组成")
+                errors.add(f"{op}.key", "format", _("选项编号只能由字母、数字和下划线组成"))
             if okey in seen_options:
-                errors.add(f"{op}.key", "unique", f"选项编号“{okey}”重复")
+                errors.add(f"{op}.key", "unique", _("选项编号“%(key)s”重复") % {"key": okey})
             seen_options.add(okey)
-            label = _text(errors, f"{op}.label", "选项", option.get("label"), required=True, max_length=200)
+            label = _text(errors, f"{op}.label", _("选项"), option.get("label"), required=True, max_length=200)
             options.append({"key": okey, "label": label})
             option_refs.add(f"{key}.{okey}")
         if len(options) < 2:
-            errors.add(f"{qp}.options", "min_items", f"情形问题“{text}”至少要有两个选项")
+            errors.add(f"{qp}.options", "min_items", _("情形问题“%(text)s”至少要有两个选项") % {"text": text})
         situations.append({"key": key, "text": text, "options": options})
     out["situations"] = situations
 
@@ -313,7 +351,7 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         result = []
         for ref in _list(value):
             if ref not in option_refs:
-                errors.add(path, "unknown_option", f"适用情形“{ref}”不是本事项的情形选项（格式：问题编号.选项编号）")
+                errors.add(path, "unknown_option", _("适用情形“%(ref)s”不是本事项的情形选项（格式：问题编号.选项编号）") % {"ref": ref})
             result.append(ref)
         return result
 
@@ -322,41 +360,61 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         mp = f"{p}materials[{mi}]"
         materials.append(
             {
-                "name": _text(errors, f"{mp}.name", "材料名称", material.get("name"), required=True, max_length=200),
+                "name": _text(errors, f"{mp}.name", MATERIAL_FIELDS["name"], material.get("name"), required=True, max_length=200),
                 "source": _choice(
-                    errors, f"{mp}.source", "来源渠道", material.get("source"), choices.MATERIAL_SOURCES, default="applicant"
+                    errors, f"{mp}.source", MATERIAL_FIELDS["source"], material.get("source"), choices.MATERIAL_SOURCES, default="applicant"
                 ),
-                "source_note": _text(errors, f"{mp}.source_note", "来源说明", material.get("source_note"), required=False, max_length=200),
-                "originals": _int(errors, f"{mp}.originals", "原件份数", material.get("originals", 0), maximum=99) or 0,
-                "copies": _int(errors, f"{mp}.copies", "复印件份数", material.get("copies", 0), maximum=99) or 0,
-                "form": _choice(errors, f"{mp}.form", "材料形式", material.get("form"), choices.MATERIAL_FORMS, default="both"),
-                "required": _bool(errors, f"{mp}.required", "必要", material.get("required", True)),
-                "blank_form": _text(errors, f"{mp}.blank_form", "空白表格", material.get("blank_form"), required=False, max_length=200),
-                "sample": _text(errors, f"{mp}.sample", "示例样表", material.get("sample"), required=False, max_length=200),
-                "spec": _text(errors, f"{mp}.spec", "填报要求", material.get("spec"), required=False, max_length=500),
-                "rongque_allowed": _bool(errors, f"{mp}.rongque_allowed", "可容缺", material.get("rongque_allowed")),
+                "source_note": _text(
+                    errors, f"{mp}.source_note", MATERIAL_FIELDS["source_note"], material.get("source_note"), required=False, max_length=200
+                ),
+                "originals": _int(errors, f"{mp}.originals", MATERIAL_FIELDS["originals"], material.get("originals", 0), maximum=99) or 0,
+                "copies": _int(errors, f"{mp}.copies", MATERIAL_FIELDS["copies"], material.get("copies", 0), maximum=99) or 0,
+                "form": _choice(
+                    errors, f"{mp}.form", MATERIAL_FIELDS["form"], material.get("form"), choices.MATERIAL_FORMS, default="both"
+                ),
+                "required": _bool(errors, f"{mp}.required", MATERIAL_FIELDS["required"], material.get("required", True)),
+                "blank_form": _text(
+                    errors, f"{mp}.blank_form", MATERIAL_FIELDS["blank_form"], material.get("blank_form"), required=False, max_length=200
+                ),
+                "sample": _text(errors, f"{mp}.sample", MATERIAL_FIELDS["sample"], material.get("sample"), required=False, max_length=200),
+                "spec": _text(errors, f"{mp}.spec", MATERIAL_FIELDS["spec"], material.get("spec"), required=False, max_length=500),
+                "rongque_allowed": _bool(
+                    errors, f"{mp}.rongque_allowed", MATERIAL_FIELDS["rongque_allowed"], material.get("rongque_allowed")
+                ),
                 "shared_source": _text(
-                    errors, f"{mp}.shared_source", "可由共享数据替代", material.get("shared_source"), required=False, max_length=100
+                    errors,
+                    f"{mp}.shared_source",
+                    MATERIAL_FIELDS["shared_source"],
+                    material.get("shared_source"),
+                    required=False,
+                    max_length=100,
                 ),
                 "licence_type": _text(
-                    errors, f"{mp}.licence_type", "可由电子证照替代", material.get("licence_type"), required=False, max_length=100
+                    errors,
+                    f"{mp}.licence_type",
+                    MATERIAL_FIELDS["licence_type"],
+                    material.get("licence_type"),
+                    required=False,
+                    max_length=100,
                 ),
                 "options": refs(f"{mp}.options", material.get("options")),
             }
         )
     out["materials"] = materials
     if out["rongque"] and not any(m["rongque_allowed"] for m in materials):
-        errors.add(f"{p}rongque", "rongque_materials", "列入容缺受理的事项须至少标明一项可容缺的材料")
+        errors.add(f"{p}rongque", "rongque_materials", _("列入容缺受理的事项须至少标明一项可容缺的材料"))
 
     fees = []
     for fi, fee in enumerate(data.get("fees") or []):
         fp = f"{p}fees[{fi}]"
         fees.append(
             {
-                "name": _text(errors, f"{fp}.name", "收费项目", fee.get("name"), required=True, max_length=200),
-                "standard": _text(errors, f"{fp}.standard", "收费标准", fee.get("standard"), required=True, max_length=300),
-                "amount_fen": _int(errors, f"{fp}.amount_fen", "金额（分）", fee.get("amount_fen"), required=False, maximum=2_000_000_000),
-                "basis": _text(errors, f"{fp}.basis", "收费依据", fee.get("basis"), required=True, max_length=500),
+                "name": _text(errors, f"{fp}.name", FEE_FIELDS["name"], fee.get("name"), required=True, max_length=200),
+                "standard": _text(errors, f"{fp}.standard", FEE_FIELDS["standard"], fee.get("standard"), required=True, max_length=300),
+                "amount_fen": _int(
+                    errors, f"{fp}.amount_fen", FEE_FIELDS["amount_fen"], fee.get("amount_fen"), required=False, maximum=2_000_000_000
+                ),
+                "basis": _text(errors, f"{fp}.basis", FEE_FIELDS["basis"], fee.get("basis"), required=True, max_length=500),
             }
         )
     out["fees"] = fees
@@ -366,9 +424,9 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         sp = f"{p}steps[{si}]"
         steps.append(
             {
-                "name": _text(errors, f"{sp}.name", "环节名称", step.get("name"), required=True, max_length=100),
-                "role": _choice(errors, f"{sp}.role", "办理人员", step.get("role"), choices.STEP_ROLES),
-                "limit_days": _int(errors, f"{sp}.limit_days", "环节时限（工作日）", step.get("limit_days"), maximum=3650),
+                "name": _text(errors, f"{sp}.name", STEP_FIELDS["name"], step.get("name"), required=True, max_length=100),
+                "role": _choice(errors, f"{sp}.role", STEP_FIELDS["role"], step.get("role"), choices.STEP_ROLES),
+                "limit_days": _int(errors, f"{sp}.limit_days", _("环节时限（工作日）"), step.get("limit_days"), maximum=3650),
                 "options": refs(f"{sp}.options", step.get("options")),
             }
         )
@@ -377,12 +435,16 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         # Steps chosen by different situation answers are alternatives; count the common ones.
         total = sum(s["limit_days"] for s in steps if not s["options"])
         if total > promised:
-            errors.add(f"{p}steps", "steps_exceed_limit", f"各环节时限之和（{total}个工作日）超过承诺办结时限（{promised}个工作日）")
+            errors.add(
+                f"{p}steps",
+                "steps_exceed_limit",
+                _("各环节时限之和（%(total)s个工作日）超过承诺办结时限（%(promised)s个工作日）") % {"total": total, "promised": promised},
+            )
 
     checklist = []
     for ci, point in enumerate(data.get("checklist") or []):
         text = point.get("text") if isinstance(point, dict) else point
-        checklist.append(_text(errors, f"{p}checklist[{ci}]", "审核要点", text, required=True, max_length=500))
+        checklist.append(_text(errors, f"{p}checklist[{ci}]", FIELD_LABELS["checklist"], text, required=True, max_length=500))
     out["checklist"] = checklist
 
     intermediaries = []
@@ -390,10 +452,14 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         ip = f"{p}intermediaries[{ii}]"
         intermediaries.append(
             {
-                "name": _text(errors, f"{ip}.name", "中介服务事项", entry.get("name"), required=True, max_length=200),
-                "basis": _text(errors, f"{ip}.basis", "设定依据", entry.get("basis"), required=True, max_length=500),
-                "provider": _text(errors, f"{ip}.provider", "服务机构", entry.get("provider"), required=False, max_length=200),
-                "fee_basis": _text(errors, f"{ip}.fee_basis", "收费方式", entry.get("fee_basis"), required=False, max_length=200),
+                "name": _text(errors, f"{ip}.name", INTERMEDIARY_FIELDS["name"], entry.get("name"), required=True, max_length=200),
+                "basis": _text(errors, f"{ip}.basis", INTERMEDIARY_FIELDS["basis"], entry.get("basis"), required=True, max_length=500),
+                "provider": _text(
+                    errors, f"{ip}.provider", INTERMEDIARY_FIELDS["provider"], entry.get("provider"), required=False, max_length=200
+                ),
+                "fee_basis": _text(
+                    errors, f"{ip}.fee_basis", INTERMEDIARY_FIELDS["fee_basis"], entry.get("fee_basis"), required=False, max_length=200
+                ),
             }
         )
     out["intermediaries"] = intermediaries
