@@ -55,3 +55,10 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+## messages: collect the translatable strings into locale/en/LC_MESSAGES/django.po (then translate
+## the new entries) and compile django.mo; needs GNU gettext. Commit both files.
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(MANAGE) compilemessages -l en --ignore=.venv

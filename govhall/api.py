@@ -4,6 +4,7 @@ Errors everywhere are `{"detail": [{"field": ..., "rule": ..., "message": ...}]}
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -35,12 +36,12 @@ def request_invalid(request, exc: NinjaValidationError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": [{"field": "", "rule": "not_found", "message": "对象不存在"}]}, status=404)
+    return api.create_response(request, {"detail": [{"field": "", "rule": "not_found", "message": _("对象不存在")}]}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": [{"field": "", "rule": "authentication", "message": "请先登录"}]}, status=401)
+    return api.create_response(request, {"detail": [{"field": "", "rule": "authentication", "message": _("请先登录")}]}, status=401)
 
 
 from govhall.catalog.api import router as catalog_router  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -128,13 +129,13 @@ def detail(item: Item) -> dict[str, Any]:
 
 def _validate_params(params: SearchParams) -> None:
     if params.type and params.type not in choices.ITEM_TYPE_LABELS:
-        raise ValidationError("type", "choice", f"事项类型“{params.type}”不存在")
+        raise ValidationError("type", "choice", _("事项类型“%(type)s”不存在") % {"type": params.type})
     if params.audience and params.audience not in ("person", "enterprise"):
-        raise ValidationError("audience", "choice", "服务对象只能是 person（个人）或 enterprise（法人）")
+        raise ValidationError("audience", "choice", _("服务对象只能是 person（个人）或 enterprise（法人）"))
     if params.list and params.list not in choices.PUBLIC_LIST_LABELS:
-        raise ValidationError("list", "choice", f"清单“{params.list}”不存在")
+        raise ValidationError("list", "choice", _("清单“%(list)s”不存在") % {"list": params.list})
     if params.page < 1:
-        raise ValidationError("page", "min_value", "页码从1开始")
+        raise ValidationError("page", "min_value", _("页码从1开始"))
 
 
 @router.get("/items", response=ItemPage, summary="检索事项（中文、全拼、拼音首字母）")
@@ -202,11 +203,11 @@ def item_cancel(request, item_id: int, body: Reason):
 @router.post("/items/{item_id}/move/{kind}", response=ItemDetail, auth=django_auth, summary="下放(delegate)或划转(transfer)事项")
 def item_move(request, item_id: int, kind: str, body: MoveIn):
     if kind not in ("delegate", "transfer"):
-        raise ValidationError("kind", "choice", "只能是 delegate（下放）或 transfer（划转）")
+        raise ValidationError("kind", "choice", _("只能是 delegate（下放）或 transfer（划转）"))
     item = _staff_item(request, item_id)
     department = Department.objects.filter(pk=body.to_department).first()
     if department is None:
-        raise ValidationError("to_department", "unknown_department", "目标部门不存在")
+        raise ValidationError("to_department", "unknown_department", _("目标部门不存在"))
     move = services.item_delegate if kind == "delegate" else services.item_transfer
     move(actor=request.user, item=item, to_department=department, reason=body.reason)
     item.refresh_from_db()
@@ -220,7 +221,7 @@ def item_versions(request, item_id: int):
         {
             "number": v.number,
             "reason": v.reason,
-            "author": (v.created_by.get_full_name() or v.created_by.username) if v.created_by else "系统",
+            "author": (v.created_by.get_full_name() or v.created_by.username) if v.created_by else _("系统"),
             "created_at": v.created_at.isoformat(),
         }
         for v in item.versions.select_related("created_by").order_by("-number")

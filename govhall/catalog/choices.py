@@ -1,89 +1,87 @@
 """Code lists of the national 政务服务事项 standard (SPEC appendix) and of the public lists.
 
-The names of the element code lists are data as well as labels: the item data and the Excel
-workbook carry them in Chinese whatever the page language, so they stay plain Chinese here
-(`gettext_noop` marks them for translation); pages and forms show them through
-`govhall.core.i18n.translated_choices`. The public lists are only ever shown, so they are lazy.
+The names are data as well as labels: the item data and the Excel workbook carry them in Chinese
+whatever the page language, so they stay plain Chinese here (`gettext_noop` marks them for
+translation); pages, forms and the API show them through `govhall.core.i18n.translated_choices`.
 """
 
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 ITEM_TYPES = [
-    ("01", N_("行政许可")),
-    ("02", N_("行政处罚")),
-    ("03", N_("行政强制")),
-    ("04", N_("行政征收")),
-    ("05", N_("行政给付")),
-    ("06", N_("行政检查")),
-    ("07", N_("行政确认")),
-    ("08", N_("行政奖励")),
-    ("09", N_("行政裁决")),
-    ("10", N_("其他行政权力")),
-    ("20", N_("公共服务")),
+    ("01", gettext_noop("行政许可")),
+    ("02", gettext_noop("行政处罚")),
+    ("03", gettext_noop("行政强制")),
+    ("04", gettext_noop("行政征收")),
+    ("05", gettext_noop("行政给付")),
+    ("06", gettext_noop("行政检查")),
+    ("07", gettext_noop("行政确认")),
+    ("08", gettext_noop("行政奖励")),
+    ("09", gettext_noop("行政裁决")),
+    ("10", gettext_noop("其他行政权力")),
+    ("20", gettext_noop("公共服务")),
 ]
 ITEM_TYPE_LABELS = dict(ITEM_TYPES)
 POWER_TYPES = {code for code, _name in ITEM_TYPES if code != "20"}  # 行政权力: on the 权责清单
 
 LEVELS = [
-    ("national", N_("国家级")),
-    ("provincial", N_("省级")),
-    ("municipal", N_("市级")),
-    ("county", N_("县级")),
-    ("township", N_("乡级")),
-    ("village", N_("村级")),
+    ("national", gettext_noop("国家级")),
+    ("provincial", gettext_noop("省级")),
+    ("municipal", gettext_noop("市级")),
+    ("county", gettext_noop("县级")),
+    ("township", gettext_noop("乡级")),
+    ("village", gettext_noop("村级")),
 ]
 
-HANDLING_TYPES = [("instant", N_("即办件")), ("promised", N_("承诺件"))]
+HANDLING_TYPES = [("instant", gettext_noop("即办件")), ("promised", gettext_noop("承诺件"))]
 
 ONLINE_DEPTHS = [
-    ("offline", N_("线下办理")),
-    ("online_consult", N_("网上咨询预约")),
-    ("online_submit", N_("网上申报、窗口办理")),
-    ("full_online", N_("全程网办")),
+    ("offline", gettext_noop("线下办理")),
+    ("online_consult", gettext_noop("网上咨询预约")),
+    ("online_submit", gettext_noop("网上申报、窗口办理")),
+    ("full_online", gettext_noop("全程网办")),
 ]
 
 TONGBAN_SCOPES = [
-    ("none", N_("不通办")),
-    ("county", N_("全旗通办")),
-    ("city", N_("全市通办")),
-    ("province", N_("全区通办")),
-    ("cross_province", N_("跨省通办")),
+    ("none", gettext_noop("不通办")),
+    ("county", gettext_noop("全旗通办")),
+    ("city", gettext_noop("全市通办")),
+    ("province", gettext_noop("全区通办")),
+    ("cross_province", gettext_noop("跨省通办")),
 ]
 
-AUDIENCES = [("person", N_("个人")), ("enterprise", N_("法人"))]
+AUDIENCES = [("person", gettext_noop("个人")), ("enterprise", gettext_noop("法人"))]
 
-RESULT_TYPES = [("licence", N_("证照")), ("approval_document", N_("批文")), ("other", N_("其他"))]
+RESULT_TYPES = [("licence", gettext_noop("证照")), ("approval_document", gettext_noop("批文")), ("other", gettext_noop("其他"))]
 
 MATERIAL_SOURCES = [
-    ("applicant", N_("申请人自备")),
-    ("government", N_("政府部门核发")),
-    ("intermediary", N_("中介机构出具")),
-    ("other", N_("其他")),
+    ("applicant", gettext_noop("申请人自备")),
+    ("government", gettext_noop("政府部门核发")),
+    ("intermediary", gettext_noop("中介机构出具")),
+    ("other", gettext_noop("其他")),
 ]
 
-MATERIAL_FORMS = [("paper", N_("纸质")), ("electronic", N_("电子")), ("both", N_("纸质或电子"))]
+MATERIAL_FORMS = [("paper", gettext_noop("纸质")), ("electronic", gettext_noop("电子")), ("both", gettext_noop("纸质或电子"))]
 
 STEP_ROLES = [
-    ("clerk", N_("窗口受理")),
-    ("approver", N_("审查")),
-    ("section_head", N_("审核")),
-    ("leader", N_("决定")),
-    ("certifier", N_("制证")),
-    ("delivery", N_("送达")),
+    ("clerk", gettext_noop("窗口受理")),
+    ("approver", gettext_noop("审查")),
+    ("section_head", gettext_noop("审核")),
+    ("leader", gettext_noop("决定")),
+    ("certifier", gettext_noop("制证")),
+    ("delivery", gettext_noop("送达")),
 ]
 
 # The 十张清单 (CAT-4). Most membership follows from an item's elements; the rest are flags.
 PUBLIC_LISTS = [
-    ("power", _("权责清单")),
-    ("public_service", _("公共服务事项清单")),
-    ("fee", _("行政事业性收费清单")),
-    ("intermediary", _("中介服务事项清单")),
-    ("random_check", _("随机抽查事项清单")),
-    ("rongque", _("容缺受理事项清单")),
-    ("tongban", _("通办事项清单")),
-    ("proof", _("证明事项清单")),
-    ("enterprise_permit", _("涉企经营许可事项清单")),
-    ("supervision", _("监管事项清单")),
+    ("power", gettext_noop("权责清单")),
+    ("public_service", gettext_noop("公共服务事项清单")),
+    ("fee", gettext_noop("行政事业性收费清单")),
+    ("intermediary", gettext_noop("中介服务事项清单")),
+    ("random_check", gettext_noop("随机抽查事项清单")),
+    ("rongque", gettext_noop("容缺受理事项清单")),
+    ("tongban", gettext_noop("通办事项清单")),
+    ("proof", gettext_noop("证明事项清单")),
+    ("enterprise_permit", gettext_noop("涉企经营许可事项清单")),
+    ("supervision", gettext_noop("监管事项清单")),
 ]
 PUBLIC_LIST_LABELS = dict(PUBLIC_LISTS)

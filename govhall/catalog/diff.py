@@ -1,7 +1,7 @@
-"""Differences between two item versions, as a person reads them: the Chinese label of each
-field, choice names instead of codes (“全程网办”, not `full_online`), 是/否 for flags, and for
-list entries (materials, fees, steps, intermediaries) only the sub-elements that changed
-("营业执照（复印件份数：1）" → "营业执照（复印件份数：2）").
+"""Differences between two item versions, as a person reads them: the label of each field, choice
+names instead of codes (“全程网办”, not `full_online`), 是/否 for flags — all in the language of
+the request — and for list entries (materials, fees, steps, intermediaries) only the sub-elements
+that changed ("营业执照（复印件份数：1）" → "营业执照（复印件份数：2）").
 
 The staff history page and the JSON API both show these rows.
 """
@@ -9,10 +9,17 @@ The staff history page and the JSON API both show these rows.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from govhall.catalog import choices
 from govhall.catalog.schema import FEE_FIELDS, FIELD_LABELS, INTERMEDIARY_FIELDS, MATERIAL_FIELDS, STEP_FIELDS
+from govhall.core.i18n import translated_choices
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The fields that are lists of entries, each entry a dict with a name, and its sub-element labels.
 ENTRY_LABELS = {
@@ -22,28 +29,36 @@ ENTRY_LABELS = {
     "intermediaries": INTERMEDIARY_FIELDS,
 }
 CHOICE_NAMES = {
-    "item_type": dict(choices.ITEM_TYPES),
-    "level": dict(choices.LEVELS),
-    "handling_type": dict(choices.HANDLING_TYPES),
-    "online_depth": dict(choices.ONLINE_DEPTHS),
-    "tongban_scope": dict(choices.TONGBAN_SCOPES),
-    "result_type": dict(choices.RESULT_TYPES),
-    "audience": dict(choices.AUDIENCES),
-    "source": dict(choices.MATERIAL_SOURCES),
-    "form": dict(choices.MATERIAL_FORMS),
-    "role": dict(choices.STEP_ROLES),
+    key: dict(translated_choices(options))
+    for key, options in (
+        ("item_type", choices.ITEM_TYPES),
+        ("level", choices.LEVELS),
+        ("handling_type", choices.HANDLING_TYPES),
+        ("online_depth", choices.ONLINE_DEPTHS),
+        ("tongban_scope", choices.TONGBAN_SCOPES),
+        ("result_type", choices.RESULT_TYPES),
+        ("audience", choices.AUDIENCES),
+        ("source", choices.MATERIAL_SOURCES),
+        ("form", choices.MATERIAL_FORMS),
+        ("role", choices.STEP_ROLES),
+    )
 }
-CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改", "reordered": "调整顺序"}
+CHANGE_LABELS = {
+    "added": pgettext_lazy("version difference", "新增"),
+    "removed": pgettext_lazy("version difference", "删除"),
+    "changed": pgettext_lazy("version difference", "修改"),
+    "reordered": pgettext_lazy("version difference", "调整顺序"),
+}
 
 
 def _shown(key: str, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, list):
         return "、".join(_shown(key, v) for v in value)
-    return CHOICE_NAMES.get(key, {}).get(str(value), str(value))
+    return str(CHOICE_NAMES.get(key, {}).get(str(value), value))
 
 
 def _field_text(key: str, value: Any) -> str:
@@ -61,8 +76,13 @@ def _situations(questions: list[dict[str, Any]]) -> str:
 
 def _entry(field: str, entry: dict[str, Any], keys: list[str] | None = None) -> str:
     labels = ENTRY_LABELS[field]
-    parts = [f"{labels[k]}：{_shown(k, entry.get(k))}" for k in (keys or labels) if k != "name" and entry.get(k) not in (None, "", [])]
-    return f"{entry.get('name', '')}" + (f"（{'；'.join(parts)}）" if parts else "")
+    parts = [
+        _("%(label)s：%(value)s") % {"label": labels[k], "value": _shown(k, entry.get(k))}
+        for k in (keys or labels)
+        if k != "name" and entry.get(k) not in (None, "", [])
+    ]
+    name = str(entry.get("name", ""))
+    return _("%(name)s（%(details)s）") % {"name": name, "details": "；".join(parts)} if parts else name
 
 
 def _keyed(entries: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
@@ -77,11 +97,11 @@ def _keyed(entries: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any
     return out
 
 
-def _entry_rows(field: str, label: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _entry_rows(field: str, label: StrOrPromise, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, str]]:
     """One row per removed, added or changed entry, then one if the same entries were reordered."""
 
     def row(change: str, before: str, after: str) -> dict[str, str]:
-        return {"field": field, "label": label, "change": change, "before": before, "after": after}
+        return {"field": field, "label": str(label), "change": change, "before": before, "after": after}
 
     before, after = _keyed(old), _keyed(new)
     rows = [row("removed", _entry(field, before[k]), "") for k in before if k not in after]
@@ -90,7 +110,7 @@ def _entry_rows(field: str, label: str, old: list[dict[str, Any]], new: list[dic
         changed = [sub for sub in ENTRY_LABELS[field] if before[k].get(sub) != after[k].get(sub)]
         rows.append(row("changed", _entry(field, before[k], changed), _entry(field, after[k], changed)))
     if list(before) != list(after) and before.keys() == after.keys():
-        rows.append(row("reordered", "、".join(name for name, _ in before), "、".join(name for name, _ in after)))
+        rows.append(row("reordered", "、".join(name for name, _n in before), "、".join(name for name, _n in after)))
     return rows
 
 
@@ -104,6 +124,6 @@ def data_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
                 rows.extend(_entry_rows(field, label, a or [], b or []))
         elif a != b:
             rows.append(
-                {"field": field, "label": label, "change": "changed", "before": _field_text(field, a), "after": _field_text(field, b)}
+                {"field": field, "label": str(label), "change": "changed", "before": _field_text(field, a), "after": _field_text(field, b)}
             )
     return rows

@@ -1,8 +1,9 @@
 """The catalog's Excel format (CAT-4), shared by the export and the import.
 
 One sheet per table — 事项 (one row per item) and 申请材料, 收费, 办理环节, 审核要点, 中介服务, 情形
-(rows keyed by 基本编码, in order) — plus a 说明 sheet. Headers are the Chinese labels of
-`schema`; choices are written as their labels and read back from label or code. The format is
+(rows keyed by 基本编码, in order) — plus a 说明 sheet. Headers are the Chinese field names of
+`schema` and choices are written as their Chinese names (read back from name or code), whatever
+language the page is in: the workbook is a format other counties read. The format is
 documented for other counties in docs/catalog-excel-format.md.
 """
 
@@ -17,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from govhall.catalog import choices
-from govhall.catalog.schema import FEE_FIELDS, FIELD_LABELS, INTERMEDIARY_FIELDS, MATERIAL_FIELDS, STEP_FIELDS
+from govhall.catalog.schema import FEE_FIELDS_ZH, FIELD_LABELS_ZH, INTERMEDIARY_FIELDS_ZH, MATERIAL_FIELDS_ZH, STEP_FIELDS_ZH
 
 # --- the format ---------------------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ class SheetSpec:
         return next(c for c in self.columns if c.key == key)
 
 
-CODE = Column("code", FIELD_LABELS["code"], required=True, width=16, note="4–40位字母、数字或连字符；同一事项在各表中用它对应")
+CODE = Column("code", FIELD_LABELS_ZH["code"], required=True, width=16, note="4–40位字母、数字或连字符；同一事项在各表中用它对应")
 REFS = "适用情形，格式“问题编号.选项编号”，多个用“；”分隔；空白表示任何情形都适用"
 
 ITEM_SHEET = SheetSpec(
@@ -55,36 +56,38 @@ ITEM_SHEET = SheetSpec(
     "",
     [
         CODE,
-        Column("name", FIELD_LABELS["name"], required=True, width=30, note="不超过200字"),
-        Column("name_en", FIELD_LABELS["name_en"], width=24),
-        Column("item_type", FIELD_LABELS["item_type"], CHOICE, True, choices.ITEM_TYPES, 12),
-        Column("department", FIELD_LABELS["department"], required=True, width=28, note="已登记部门的全称或统一社会信用代码"),
-        Column("level", FIELD_LABELS["level"], CHOICE, False, choices.LEVELS, 10, "空白为县级"),
-        Column("legal_basis", FIELD_LABELS["legal_basis"], required=True, width=48),
-        Column("conditions", FIELD_LABELS["conditions"], width=40),
-        Column("audience", FIELD_LABELS["audience"], MULTI, True, choices.AUDIENCES, 12, "个人、法人，或两者用“；”分隔"),
-        Column("topics", FIELD_LABELS["topics"], LIST, width=16, note="多个用“；”分隔，每个不超过40字"),
-        Column("handling_type", FIELD_LABELS["handling_type"], CHOICE, True, choices.HANDLING_TYPES, 10, "即办件的承诺办结时限为0"),
-        Column("legal_limit_days", FIELD_LABELS["legal_limit_days"], INT, True, width=10, note="工作日，0–3650"),
-        Column("promised_limit_days", FIELD_LABELS["promised_limit_days"], INT, True, width=10, note="工作日；承诺件至少1，即办件为0"),
-        Column("visits", FIELD_LABELS["visits"], INT, True, width=8, note="0、1或2"),
-        Column("online_depth", FIELD_LABELS["online_depth"], CHOICE, True, choices.ONLINE_DEPTHS, 16),
-        Column("tongban_scope", FIELD_LABELS["tongban_scope"], CHOICE, False, choices.TONGBAN_SCOPES, 10, "空白为不通办"),
-        Column("commitment_allowed", FIELD_LABELS["commitment_allowed"], BOOL, options=BOOL_LABELS, width=8),
-        Column("commitment_verify_days", FIELD_LABELS["commitment_verify_days"], INT, width=10, note="工作日；实行告知承诺时必填，1–3650"),
-        Column("rongque", FIELD_LABELS["rongque"], BOOL, options=BOOL_LABELS, width=8, note="为“是”时须至少一项材料可容缺"),
-        Column("result_name", FIELD_LABELS["result_name"], width=20),
-        Column("result_type", FIELD_LABELS["result_type"], CHOICE, False, choices.RESULT_TYPES, 8, "空白为其他"),
-        Column("licence_type", FIELD_LABELS["licence_type"], width=16, note="结果类型为证照时必填"),
-        Column("accountability", FIELD_LABELS["accountability"], width=30),
-        Column("random_check", FIELD_LABELS["random_check"], BOOL, options=BOOL_LABELS, width=8),
-        Column("proof_item", FIELD_LABELS["proof_item"], BOOL, options=BOOL_LABELS, width=8),
-        Column("enterprise_permit", FIELD_LABELS["enterprise_permit"], BOOL, options=BOOL_LABELS, width=8),
-        Column("supervision_item", FIELD_LABELS["supervision_item"], BOOL, options=BOOL_LABELS, width=8),
-        Column("location", FIELD_LABELS["location"], width=24),
-        Column("office_hours", FIELD_LABELS["office_hours"], width=20),
-        Column("phone", FIELD_LABELS["phone"], width=14),
-        Column("complaint_phone", FIELD_LABELS["complaint_phone"], width=14),
+        Column("name", FIELD_LABELS_ZH["name"], required=True, width=30, note="不超过200字"),
+        Column("name_en", FIELD_LABELS_ZH["name_en"], width=24),
+        Column("item_type", FIELD_LABELS_ZH["item_type"], CHOICE, True, choices.ITEM_TYPES, 12),
+        Column("department", FIELD_LABELS_ZH["department"], required=True, width=28, note="已登记部门的全称或统一社会信用代码"),
+        Column("level", FIELD_LABELS_ZH["level"], CHOICE, False, choices.LEVELS, 10, "空白为县级"),
+        Column("legal_basis", FIELD_LABELS_ZH["legal_basis"], required=True, width=48),
+        Column("conditions", FIELD_LABELS_ZH["conditions"], width=40),
+        Column("audience", FIELD_LABELS_ZH["audience"], MULTI, True, choices.AUDIENCES, 12, "个人、法人，或两者用“；”分隔"),
+        Column("topics", FIELD_LABELS_ZH["topics"], LIST, width=16, note="多个用“；”分隔，每个不超过40字"),
+        Column("handling_type", FIELD_LABELS_ZH["handling_type"], CHOICE, True, choices.HANDLING_TYPES, 10, "即办件的承诺办结时限为0"),
+        Column("legal_limit_days", FIELD_LABELS_ZH["legal_limit_days"], INT, True, width=10, note="工作日，0–3650"),
+        Column("promised_limit_days", FIELD_LABELS_ZH["promised_limit_days"], INT, True, width=10, note="工作日；承诺件至少1，即办件为0"),
+        Column("visits", FIELD_LABELS_ZH["visits"], INT, True, width=8, note="0、1或2"),
+        Column("online_depth", FIELD_LABELS_ZH["online_depth"], CHOICE, True, choices.ONLINE_DEPTHS, 16),
+        Column("tongban_scope", FIELD_LABELS_ZH["tongban_scope"], CHOICE, False, choices.TONGBAN_SCOPES, 10, "空白为不通办"),
+        Column("commitment_allowed", FIELD_LABELS_ZH["commitment_allowed"], BOOL, options=BOOL_LABELS, width=8),
+        Column(
+            "commitment_verify_days", FIELD_LABELS_ZH["commitment_verify_days"], INT, width=10, note="工作日；实行告知承诺时必填，1–3650"
+        ),
+        Column("rongque", FIELD_LABELS_ZH["rongque"], BOOL, options=BOOL_LABELS, width=8, note="为“是”时须至少一项材料可容缺"),
+        Column("result_name", FIELD_LABELS_ZH["result_name"], width=20),
+        Column("result_type", FIELD_LABELS_ZH["result_type"], CHOICE, False, choices.RESULT_TYPES, 8, "空白为其他"),
+        Column("licence_type", FIELD_LABELS_ZH["licence_type"], width=16, note="结果类型为证照时必填"),
+        Column("accountability", FIELD_LABELS_ZH["accountability"], width=30),
+        Column("random_check", FIELD_LABELS_ZH["random_check"], BOOL, options=BOOL_LABELS, width=8),
+        Column("proof_item", FIELD_LABELS_ZH["proof_item"], BOOL, options=BOOL_LABELS, width=8),
+        Column("enterprise_permit", FIELD_LABELS_ZH["enterprise_permit"], BOOL, options=BOOL_LABELS, width=8),
+        Column("supervision_item", FIELD_LABELS_ZH["supervision_item"], BOOL, options=BOOL_LABELS, width=8),
+        Column("location", FIELD_LABELS_ZH["location"], width=24),
+        Column("office_hours", FIELD_LABELS_ZH["office_hours"], width=20),
+        Column("phone", FIELD_LABELS_ZH["phone"], width=14),
+        Column("complaint_phone", FIELD_LABELS_ZH["complaint_phone"], width=14),
     ],
     "每行一个事项",
 )
@@ -95,20 +98,20 @@ CHILD_SHEETS = [
         "materials",
         [
             CODE,
-            Column("name", MATERIAL_FIELDS["name"], required=True, width=30),
-            Column("source", MATERIAL_FIELDS["source"], CHOICE, False, choices.MATERIAL_SOURCES, 14, "空白为申请人自备"),
-            Column("source_note", MATERIAL_FIELDS["source_note"], width=16),
-            Column("originals", MATERIAL_FIELDS["originals"], INT, width=8, note="0–99，空白为0"),
-            Column("copies", MATERIAL_FIELDS["copies"], INT, width=8, note="0–99，空白为0"),
-            Column("form", MATERIAL_FIELDS["form"], CHOICE, False, choices.MATERIAL_FORMS, 10, "空白为纸质或电子"),
-            Column("required", MATERIAL_FIELDS["required"], BOOL, options=BOOL_LABELS, width=6, note="空白为“是”"),
-            Column("blank_form", MATERIAL_FIELDS["blank_form"], width=16),
-            Column("sample", MATERIAL_FIELDS["sample"], width=16),
-            Column("spec", MATERIAL_FIELDS["spec"], width=20),
-            Column("rongque_allowed", MATERIAL_FIELDS["rongque_allowed"], BOOL, options=BOOL_LABELS, width=8),
-            Column("shared_source", MATERIAL_FIELDS["shared_source"], width=16),
-            Column("licence_type", MATERIAL_FIELDS["licence_type"], width=16),
-            Column("options", MATERIAL_FIELDS["options"], LIST, width=12, note=REFS),
+            Column("name", MATERIAL_FIELDS_ZH["name"], required=True, width=30),
+            Column("source", MATERIAL_FIELDS_ZH["source"], CHOICE, False, choices.MATERIAL_SOURCES, 14, "空白为申请人自备"),
+            Column("source_note", MATERIAL_FIELDS_ZH["source_note"], width=16),
+            Column("originals", MATERIAL_FIELDS_ZH["originals"], INT, width=8, note="0–99，空白为0"),
+            Column("copies", MATERIAL_FIELDS_ZH["copies"], INT, width=8, note="0–99，空白为0"),
+            Column("form", MATERIAL_FIELDS_ZH["form"], CHOICE, False, choices.MATERIAL_FORMS, 10, "空白为纸质或电子"),
+            Column("required", MATERIAL_FIELDS_ZH["required"], BOOL, options=BOOL_LABELS, width=6, note="空白为“是”"),
+            Column("blank_form", MATERIAL_FIELDS_ZH["blank_form"], width=16),
+            Column("sample", MATERIAL_FIELDS_ZH["sample"], width=16),
+            Column("spec", MATERIAL_FIELDS_ZH["spec"], width=20),
+            Column("rongque_allowed", MATERIAL_FIELDS_ZH["rongque_allowed"], BOOL, options=BOOL_LABELS, width=8),
+            Column("shared_source", MATERIAL_FIELDS_ZH["shared_source"], width=16),
+            Column("licence_type", MATERIAL_FIELDS_ZH["licence_type"], width=16),
+            Column("options", MATERIAL_FIELDS_ZH["options"], LIST, width=12, note=REFS),
         ],
         "每行一项申请材料，按行的先后排序",
     ),
@@ -117,10 +120,10 @@ CHILD_SHEETS = [
         "fees",
         [
             CODE,
-            Column("name", FEE_FIELDS["name"], required=True, width=24),
-            Column("standard", FEE_FIELDS["standard"], required=True, width=20),
-            Column("amount_fen", FEE_FIELDS["amount_fen"], INT, width=10, note="按件定额时填写，单位为分（20元填2000）"),
-            Column("basis", FEE_FIELDS["basis"], required=True, width=40),
+            Column("name", FEE_FIELDS_ZH["name"], required=True, width=24),
+            Column("standard", FEE_FIELDS_ZH["standard"], required=True, width=20),
+            Column("amount_fen", FEE_FIELDS_ZH["amount_fen"], INT, width=10, note="按件定额时填写，单位为分（20元填2000）"),
+            Column("basis", FEE_FIELDS_ZH["basis"], required=True, width=40),
         ],
         "每行一项收费；不收费的事项不填",
     ),
@@ -129,25 +132,30 @@ CHILD_SHEETS = [
         "steps",
         [
             CODE,
-            Column("name", STEP_FIELDS["name"], required=True, width=16),
-            Column("role", STEP_FIELDS["role"], CHOICE, True, choices.STEP_ROLES, 10),
+            Column("name", STEP_FIELDS_ZH["name"], required=True, width=16),
+            Column("role", STEP_FIELDS_ZH["role"], CHOICE, True, choices.STEP_ROLES, 10),
             Column(
-                "limit_days", STEP_FIELDS["limit_days"], INT, True, width=10, note="工作日；不带适用情形的各环节时限之和不超过承诺办结时限"
+                "limit_days",
+                STEP_FIELDS_ZH["limit_days"],
+                INT,
+                True,
+                width=10,
+                note="工作日；不带适用情形的各环节时限之和不超过承诺办结时限",
             ),
-            Column("options", STEP_FIELDS["options"], LIST, width=12, note=REFS),
+            Column("options", STEP_FIELDS_ZH["options"], LIST, width=12, note=REFS),
         ],
         "每行一个办理环节，按办理先后排序",
     ),
-    SheetSpec("审核要点", "checklist", [CODE, Column("text", FIELD_LABELS["checklist"], required=True, width=50)], "每行一条审核要点"),
+    SheetSpec("审核要点", "checklist", [CODE, Column("text", FIELD_LABELS_ZH["checklist"], required=True, width=50)], "每行一条审核要点"),
     SheetSpec(
         "中介服务",
         "intermediaries",
         [
             CODE,
-            Column("name", INTERMEDIARY_FIELDS["name"], required=True, width=24),
-            Column("basis", INTERMEDIARY_FIELDS["basis"], required=True, width=40),
-            Column("provider", INTERMEDIARY_FIELDS["provider"], width=20),
-            Column("fee_basis", INTERMEDIARY_FIELDS["fee_basis"], width=16),
+            Column("name", INTERMEDIARY_FIELDS_ZH["name"], required=True, width=24),
+            Column("basis", INTERMEDIARY_FIELDS_ZH["basis"], required=True, width=40),
+            Column("provider", INTERMEDIARY_FIELDS_ZH["provider"], width=20),
+            Column("fee_basis", INTERMEDIARY_FIELDS_ZH["fee_basis"], width=16),
         ],
         "每行一项中介服务",
     ),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -31,7 +32,7 @@ from govhall.catalog.excel_format import (
     safe_row,
 )
 from govhall.catalog.models import Item
-from govhall.catalog.schema import FIELD_LABELS, clean_item_data
+from govhall.catalog.schema import FIELD_LABELS, FIELD_LABELS_ZH, clean_item_data
 from govhall.catalog.services import can_edit_department_items, item_create, item_update
 from govhall.core.errors import DomainError, ErrorCollector, PermissionDenied
 
@@ -51,15 +52,19 @@ class ImportIssue:
 
     @property
     def location(self) -> str:
-        where = f"“{self.sheet}”表" if self.sheet else "文件"
+        where = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if not self.sheet:
+            return _("文件")
+        if self.row and self.column:
+            return _("“%(sheet)s”表第%(row)s行【%(column)s】") % where
         if self.row:
-            where += f"第{self.row}行"
+            return _("“%(sheet)s”表第%(row)s行") % where
         if self.column:
-            where += f"【{self.column}】"
-        return where
+            return _("“%(sheet)s”表【%(column)s】") % where
+        return _("“%(sheet)s”表") % where
 
     def __str__(self) -> str:
-        return f"{self.location}：{self.message}（{self.rule}）"
+        return _("%(location)s：%(message)s（%(rule)s）") % {"location": self.location, "message": self.message, "rule": self.rule}
 
     def as_dict(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "rule": self.rule, "message": self.message, "code": self.code}
@@ -96,12 +101,21 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": len(self.errors),
+        }
         if self.blocked:
-            return f"导入未执行：发现{len(self.errors)}处错误，没有保存任何事项。请按错误报告修改后重新导入。"
-        text = f"导入完成：新增{self.created}项，更新{self.updated}项，未变{self.unchanged}项"
+            return _("导入未执行：发现%(errors)s处错误，没有保存任何事项。请按错误报告修改后重新导入。") % counts
         if self.skipped or self.errors:
-            text += f"，因错误跳过{self.skipped}项（共{len(self.errors)}处错误）"
-        return text + "。"
+            return (
+                _("导入完成：新增%(created)s项，更新%(updated)s项，未变%(unchanged)s项，因错误跳过%(skipped)s项（共%(errors)s处错误）。")
+                % counts
+            )
+        return _("导入完成：新增%(created)s项，更新%(updated)s项，未变%(unchanged)s项。") % counts
 
     def as_dict(self) -> dict[str, Any]:
         counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "skipped": self.skipped}
@@ -110,12 +124,12 @@ class ImportReport:
     def errors_workbook(self) -> bytes:
         """The errors as an .xlsx for download: 工作表, 行号, 基本编码, 列, 规则, 说明."""
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("错误报告")
+        ws = wb.create_sheet(_("错误报告"))
         for letter, width in zip("ABCDEF", (12, 8, 16, 18, 20, 70), strict=True):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A3"
         ws.append([self.summary()])
-        ws.append([header_cell(ws, h) for h in ("工作表", "行号", "基本编码", "列", "规则", "说明")])
+        ws.append([header_cell(ws, h) for h in (_("工作表"), _("行号"), _("基本编码"), _("列"), _("规则"), _("说明"))])
         for e in self.errors:
             ws.append(safe_row(ws, [e.sheet, e.row, e.code, e.column, e.rule, e.message]))
         out = io.BytesIO()
@@ -168,16 +182,29 @@ class _Reader:
             label = "" if raw is None else str(raw).strip().rstrip("*＊").strip()
             column = by_label.get(label)
             if label and column is None:
-                self.fail(spec.name, 1, label, "unknown_column", f"“{spec.name}”表没有“{label}”这一列（第{index}列），请核对列名")
+                self.fail(
+                    spec.name,
+                    1,
+                    label,
+                    "unknown_column",
+                    _("“%(sheet)s”表没有“%(column)s”这一列（第%(index)s列），请核对列名")
+                    % {"sheet": spec.name, "column": label, "index": index},
+                )
             elif column is not None and label in seen:
-                self.fail(spec.name, 1, label, "duplicate_column", f"“{label}”列重复出现")
+                self.fail(spec.name, 1, label, "duplicate_column", _("“%(column)s”列重复出现") % {"column": label})
                 column = None
             seen.add(label)
             columns.append(column)
         self.headers[spec.name] = {c.key for c in columns if c is not None}
         for column in spec.columns:
             if column.required and column.label not in seen:
-                self.fail(spec.name, 1, column.label, "missing_column", f"“{spec.name}”表缺少必填列“{column.label}”")
+                self.fail(
+                    spec.name,
+                    1,
+                    column.label,
+                    "missing_column",
+                    _("“%(sheet)s”表缺少必填列“%(column)s”") % {"sheet": spec.name, "column": column.label},
+                )
         result = []
         unlabelled_reported = False
         for row_no, values in enumerate(rows_iter, start=2):
@@ -189,7 +216,13 @@ class _Reader:
                 if column is None:
                     if (index >= len(header) or _blank(header[index])) and not unlabelled_reported:
                         unlabelled_reported = True
-                        self.fail(spec.name, row_no, get_column_letter(index + 1), "unknown_column", f"第{index + 1}列有内容但没有列名")
+                        self.fail(
+                            spec.name,
+                            row_no,
+                            get_column_letter(index + 1),
+                            "unknown_column",
+                            _("第%(index)s列有内容但没有列名") % {"index": index + 1},
+                        )
                     continue
                 record[column.key] = cell_to_value(column, value)
             if record:
@@ -213,7 +246,7 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
     try:
         wb = _open_workbook(file)
     except Exception as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException …)
-        reader.fail("", None, "", "file", f"无法读取文件，请上传 Excel 工作簿（.xlsx）：{exc.__class__.__name__}")
+        reader.fail("", None, "", "file", _("无法读取文件，请上传 Excel 工作簿（.xlsx）：%(error)s") % {"error": exc.__class__.__name__})
         return [], set()
     try:
         sheets: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -223,11 +256,17 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
             if spec is not None:
                 sheets[name] = reader.rows(ws, spec)
             elif name != README_SHEET and any(not _blank(v) for row in ws.iter_rows(values_only=True) for v in row):
-                reader.fail(name, None, "", "unknown_sheet", f"不认识的工作表“{name}”，可用的工作表：{'、'.join(SHEET_BY_NAME)}")
+                reader.fail(
+                    name,
+                    None,
+                    "",
+                    "unknown_sheet",
+                    _("不认识的工作表“%(sheet)s”，可用的工作表：%(sheets)s") % {"sheet": name, "sheets": "、".join(SHEET_BY_NAME)},
+                )
     finally:
         wb.close()
     if ITEM_SHEET.name not in sheets:
-        reader.fail(ITEM_SHEET.name, None, "", "missing_sheet", "工作簿缺少“事项”表")
+        reader.fail(ITEM_SHEET.name, None, "", "missing_sheet", _("工作簿缺少“事项”表"))
         return [], set()
 
     entries: dict[str, _Entry] = {}
@@ -235,12 +274,21 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
     for row_no, record in sheets[ITEM_SHEET.name]:
         code = str(record.pop("code", "")).strip()
         if not code:
-            report.errors.append(ImportIssue(ITEM_SHEET.name, row_no, CODE.label, "required", "基本编码不能为空"))
+            report.errors.append(
+                ImportIssue(ITEM_SHEET.name, row_no, CODE.label, "required", _("%(label)s不能为空") % {"label": FIELD_LABELS["code"]})
+            )
             continue
         if code in entries:
             first = entries[code]
             first.errors.append(
-                ImportIssue(ITEM_SHEET.name, row_no, CODE.label, "unique", f"基本编码“{code}”在第{first.row}行已出现", code)
+                ImportIssue(
+                    ITEM_SHEET.name,
+                    row_no,
+                    CODE.label,
+                    "unique",
+                    _("基本编码“%(code)s”在第%(row)s行已出现") % {"code": code, "row": first.row},
+                    code,
+                )
             )
             continue
         entry = _Entry(code=code, row=row_no, scalars=record)
@@ -252,9 +300,13 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
         for row_no, record in sheets.get(spec.name, []):
             code = str(record.pop("code", "")).strip()
             if not code:
-                report.errors.append(ImportIssue(spec.name, row_no, CODE.label, "required", "基本编码不能为空"))
+                report.errors.append(
+                    ImportIssue(spec.name, row_no, CODE.label, "required", _("%(label)s不能为空") % {"label": FIELD_LABELS["code"]})
+                )
             elif code not in entries:
-                report.errors.append(ImportIssue(spec.name, row_no, CODE.label, "unknown_item", f"基本编码“{code}”不在“事项”表中", code))
+                report.errors.append(
+                    ImportIssue(spec.name, row_no, CODE.label, "unknown_item", _("基本编码“%(code)s”不在“事项”表中") % {"code": code}, code)
+                )
             else:
                 entries[code].lists.setdefault(spec.list_key, []).append((row_no, record))
     return ordered, present
@@ -275,7 +327,9 @@ def _situations(entry: _Entry) -> list[dict[str, Any]]:
                 question["text"] = record["question"]
             else:
                 entry.errors.append(
-                    ImportIssue(spec.name, row_no, "问题", "inconsistent", f"问题编号“{key}”的问题与前面的行不一致", entry.code)
+                    ImportIssue(
+                        spec.name, row_no, "问题", "inconsistent", _("问题编号“%(key)s”的问题与前面的行不一致") % {"key": key}, entry.code
+                    )
                 )
         rows = entry.question_rows[list(questions).index(key)]
         rows.append(row_no)
@@ -299,10 +353,10 @@ def _assemble(entry: _Entry, existing: dict[str, Any] | None, item_columns: set[
         if spec.list_key == "situations":
             data["situations"] = _situations(entry)
         elif spec.list_key == "checklist":
-            data["checklist"] = [record.get("text") for _, record in rows]
+            data["checklist"] = [record.get("text") for _row_no, record in rows]
         else:
-            data[spec.list_key] = [record for _, record in rows]
-        entry.locations[spec.list_key] = [row_no for row_no, _ in rows]
+            data[spec.list_key] = [record for _row_no, record in rows]
+        entry.locations[spec.list_key] = [row_no for row_no, _record in rows]
     if "情形" not in present:
         entry.question_rows = [[None] * (len(q["options"]) + 1) for q in data.get("situations") or []]
     return data
@@ -333,8 +387,8 @@ def _locate(entry: _Entry, path: str) -> tuple[str, int | None, str]:
         row = rows[int(i)] if int(i) < len(rows) else None
         column = spec.column(sub).label if sub and any(c.key == sub for c in spec.columns) else spec.columns[1].label
         return spec.name, row, column
-    if name in FIELD_LABELS:
-        return ITEM_SHEET.name, entry.row, FIELD_LABELS[name]
+    if name in FIELD_LABELS_ZH:
+        return ITEM_SHEET.name, entry.row, FIELD_LABELS_ZH[name]
     return ITEM_SHEET.name, entry.row, CODE.label
 
 
@@ -373,7 +427,7 @@ def catalog_import(*, actor, file: Any, valid_only: bool = False, reason: str = 
     unless `valid_only`, which saves the items without errors and skips the rest.
     `file` is a path, bytes or an uploaded file; `actor=None` is a system import (command line)."""
     if actor is not None and not actor.has_perm("catalog.import_catalog"):
-        raise PermissionDenied("无权导入事项清单")
+        raise PermissionDenied(_("无权导入事项清单"))
     reason = (reason or "").strip() or "Excel导入"
     report = ImportReport(valid_only=valid_only)
     reader = _Reader(report)
@@ -428,10 +482,12 @@ def _check_allowed(actor, entry: _Entry) -> None:
     departments = [entry.cleaned["department"]] + ([entry.item.department] if entry.item else [])
     for department in departments:
         if not can_edit_department_items(actor, department):
-            entry.errors.append(_issue(entry, "department", "permission", f"无权维护“{department.name}”的事项"))
+            entry.errors.append(
+                _issue(entry, "department", "permission", _("无权维护“%(department)s”的事项") % {"department": department.name})
+            )
             return
     if entry.item is not None and entry.item.status == Item.STATUS_CANCELLED:
-        entry.errors.append(_issue(entry, "code", "cancelled", "该事项已取消，不能再修改"))
+        entry.errors.append(_issue(entry, "code", "cancelled", _("该事项已取消，不能再修改")))
 
 
 def _save(actor, entry: _Entry, reason: str, report: ImportReport) -> None:

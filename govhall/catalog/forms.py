@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog import choices
 from govhall.catalog.schema import FIELD_LABELS
 from govhall.core.errors import FieldError
+from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -35,25 +40,25 @@ class ItemForm(forms.Form):
     department = forms.ModelChoiceField(label=FIELD_LABELS["department"], queryset=Department.objects.none(), required=False)
     name = forms.CharField(label=FIELD_LABELS["name"], required=False, widget=forms.TextInput(attrs={"size": 40}))
     name_en = forms.CharField(label=FIELD_LABELS["name_en"], required=False, widget=forms.TextInput(attrs={"size": 40}))
-    item_type = forms.ChoiceField(label=FIELD_LABELS["item_type"], choices=choices.ITEM_TYPES)
-    level = forms.ChoiceField(label=FIELD_LABELS["level"], choices=choices.LEVELS)
+    item_type = forms.ChoiceField(label=FIELD_LABELS["item_type"], choices=translated_choices(choices.ITEM_TYPES))
+    level = forms.ChoiceField(label=FIELD_LABELS["level"], choices=translated_choices(choices.LEVELS))
     legal_basis = forms.CharField(label=FIELD_LABELS["legal_basis"], required=False, widget=forms.Textarea(attrs={"rows": 3}))
     conditions = forms.CharField(label=FIELD_LABELS["conditions"], required=False, widget=forms.Textarea(attrs={"rows": 3}))
     audience = forms.MultipleChoiceField(
-        label=FIELD_LABELS["audience"], choices=choices.AUDIENCES, required=False, widget=forms.CheckboxSelectMultiple
+        label=FIELD_LABELS["audience"], choices=translated_choices(choices.AUDIENCES), required=False, widget=forms.CheckboxSelectMultiple
     )
-    topics = forms.CharField(label=FIELD_LABELS["topics"], required=False, help_text="多个主题用顿号“、”分隔")
-    handling_type = forms.ChoiceField(label=FIELD_LABELS["handling_type"], choices=choices.HANDLING_TYPES)
-    legal_limit_days = forms.CharField(label="法定办结时限（工作日）", required=False, widget=_number_input())
-    promised_limit_days = forms.CharField(label="承诺办结时限（工作日）", required=False, widget=_number_input())
-    visits = forms.ChoiceField(label=FIELD_LABELS["visits"], choices=[("0", "0 次"), ("1", "1 次"), ("2", "2 次")])
-    online_depth = forms.ChoiceField(label=FIELD_LABELS["online_depth"], choices=choices.ONLINE_DEPTHS)
-    tongban_scope = forms.ChoiceField(label=FIELD_LABELS["tongban_scope"], choices=choices.TONGBAN_SCOPES)
-    commitment_allowed = forms.BooleanField(label="实行告知承诺", required=False)
-    commitment_verify_days = forms.CharField(label="承诺核查期限（工作日）", required=False, widget=_number_input())
-    rongque = forms.BooleanField(label="列入容缺受理", required=False)
+    topics = forms.CharField(label=FIELD_LABELS["topics"], required=False, help_text=_("多个主题用顿号“、”分隔"))
+    handling_type = forms.ChoiceField(label=FIELD_LABELS["handling_type"], choices=translated_choices(choices.HANDLING_TYPES))
+    legal_limit_days = forms.CharField(label=_("法定办结时限（工作日）"), required=False, widget=_number_input())
+    promised_limit_days = forms.CharField(label=_("承诺办结时限（工作日）"), required=False, widget=_number_input())
+    visits = forms.ChoiceField(label=FIELD_LABELS["visits"], choices=[("0", _("0 次")), ("1", _("1 次")), ("2", _("2 次"))])
+    online_depth = forms.ChoiceField(label=FIELD_LABELS["online_depth"], choices=translated_choices(choices.ONLINE_DEPTHS))
+    tongban_scope = forms.ChoiceField(label=FIELD_LABELS["tongban_scope"], choices=translated_choices(choices.TONGBAN_SCOPES))
+    commitment_allowed = forms.BooleanField(label=_("实行告知承诺"), required=False)
+    commitment_verify_days = forms.CharField(label=_("承诺核查期限（工作日）"), required=False, widget=_number_input())
+    rongque = forms.BooleanField(label=_("列入容缺受理"), required=False)
     result_name = forms.CharField(label=FIELD_LABELS["result_name"], required=False)
-    result_type = forms.ChoiceField(label=FIELD_LABELS["result_type"], choices=choices.RESULT_TYPES)
+    result_type = forms.ChoiceField(label=FIELD_LABELS["result_type"], choices=translated_choices(choices.RESULT_TYPES))
     licence_type = forms.CharField(label=FIELD_LABELS["licence_type"], required=False)
     accountability = forms.CharField(label=FIELD_LABELS["accountability"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
     random_check = forms.BooleanField(label=FIELD_LABELS["random_check"], required=False)
@@ -65,18 +70,18 @@ class ItemForm(forms.Form):
     phone = forms.CharField(label=FIELD_LABELS["phone"], required=False)
     complaint_phone = forms.CharField(label=FIELD_LABELS["complaint_phone"], required=False)
     reason = forms.CharField(
-        label="修改原因",
+        label=_("修改原因"),
         max_length=500,
-        widget=forms.TextInput(attrs={"size": 60, "placeholder": "如：依据某某文件调整承诺时限"}),
-        error_messages={"required": "请填写修改原因"},
+        widget=forms.TextInput(attrs={"size": 60, "placeholder": _("如：依据某某文件调整承诺时限")}),
+        error_messages={"required": _("请填写修改原因")},
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     SECTIONS = [
-        ("基本信息", ["code", "name", "name_en", "item_type", "department", "level", "audience", "topics"]),
-        ("设定依据与受理条件", ["legal_basis", "conditions", "accountability"]),
+        (_("基本信息"), ["code", "name", "name_en", "item_type", "department", "level", "audience", "topics"]),
+        (_("设定依据与受理条件"), ["legal_basis", "conditions", "accountability"]),
         (
-            "办理要求",
+            _("办理要求"),
             [
                 "handling_type",
                 "legal_limit_days",
@@ -90,10 +95,10 @@ class ItemForm(forms.Form):
             ],
         ),
         (
-            "办理结果与清单属性",
+            _("办理结果与清单属性"),
             ["result_name", "result_type", "licence_type", "random_check", "proof_item", "enterprise_permit", "supervision_item"],
         ),
-        ("办理地点与咨询", ["location", "office_hours", "phone", "complaint_phone"]),
+        (_("办理地点与咨询"), ["location", "office_hours", "phone", "complaint_phone"]),
     ]
 
     def __init__(self, *args, creating: bool = False, departments=None, **kwargs):
@@ -101,14 +106,14 @@ class ItemForm(forms.Form):
         self.creating = creating
         if creating:
             self.fields["code"].required = True
-            self.fields["code"].error_messages["required"] = "基本编码不能为空"
+            self.fields["code"].error_messages["required"] = _("%(label)s不能为空") % {"label": FIELD_LABELS["code"]}
             self.fields["department"].required = True
-            self.fields["department"].error_messages["required"] = "实施主体不能为空"
+            self.fields["department"].error_messages["required"] = _("%(label)s不能为空") % {"label": FIELD_LABELS["department"]}
             self.fields["department"].queryset = departments if departments is not None else Department.objects.none()
-            self.fields["department"].empty_label = "请选择实施主体"
+            self.fields["department"].empty_label = _("请选择实施主体")
             self.fields["reason"].required = False
-            self.fields["reason"].label = "新增说明"
-            self.fields["reason"].widget.attrs["placeholder"] = "默认为“新增事项”"
+            self.fields["reason"].label = _("新增说明")
+            self.fields["reason"].widget.attrs["placeholder"] = _("默认为“新增事项”")
             del self.fields["expected_version"]
         else:
             # The implementing body changes only through 下放/划转, which keep their own events (ORG-4).
@@ -153,90 +158,90 @@ class ItemForm(forms.Form):
 @dataclass(frozen=True)
 class Column:
     name: str
-    label: str
+    label: StrOrPromise
     kind: str = "text"  # text, number, select, checkbox, textarea
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
     default: Any = ""
     wide: bool = False
-    help: str = ""
+    help: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
 class RowTable:
     key: str  # the prefix of the inputs: materials-3-copies
-    label: str
+    label: StrOrPromise
     columns: tuple[Column, ...]
-    help: str = ""
+    help: StrOrPromise = ""
 
     def blank_row(self) -> dict[str, Any]:
         return {c.name: c.default for c in self.columns}
 
 
-OPTIONS_HELP = "填写情形选项编号，如 q1.a；多个用顿号分隔；留空表示所有情形都适用"
+OPTIONS_HELP = _("填写情形选项编号，如 q1.a；多个用顿号分隔；留空表示所有情形都适用")
 
 TABLES: tuple[RowTable, ...] = (
     RowTable(
         "questions",
-        "情形问题",
-        (Column("key", "问题编号", default=""), Column("text", "情形问题", wide=True)),
-        help="情形化梳理：申请人回答这些问题后只看到与自己有关的材料和环节",
+        _("情形问题"),
+        (Column("key", _("问题编号"), default=""), Column("text", _("情形问题"), wide=True)),
+        help=_("情形化梳理：申请人回答这些问题后只看到与自己有关的材料和环节"),
     ),
     RowTable(
         "options",
-        "情形选项",
-        (Column("question", "所属问题编号"), Column("key", "选项编号"), Column("label", "选项", wide=True)),
-        help="每个问题至少两个选项；材料和环节用“问题编号.选项编号”引用，如 q1.a",
+        _("情形选项"),
+        (Column("question", _("所属问题编号")), Column("key", _("选项编号")), Column("label", _("选项"), wide=True)),
+        help=_("每个问题至少两个选项；材料和环节用“问题编号.选项编号”引用，如 q1.a"),
     ),
     RowTable(
         "materials",
-        "申请材料",
+        _("申请材料"),
         (
-            Column("name", "材料名称", wide=True),
-            Column("source", "来源渠道", "select", tuple(choices.MATERIAL_SOURCES), "applicant"),
-            Column("source_note", "来源说明"),
-            Column("originals", "原件份数", "number", default="0"),
-            Column("copies", "复印件份数", "number", default="0"),
-            Column("form", "材料形式", "select", tuple(choices.MATERIAL_FORMS), "both"),
-            Column("required", "必要", "checkbox", default=True),
-            Column("rongque_allowed", "可容缺", "checkbox", default=False),
-            Column("blank_form", "空白表格"),
-            Column("sample", "示例样表"),
-            Column("spec", "填报要求", wide=True),
-            Column("shared_source", "可由共享数据替代"),
-            Column("licence_type", "可由电子证照替代"),
-            Column("options", "适用情形", help=OPTIONS_HELP),
+            Column("name", _("材料名称"), wide=True),
+            Column("source", _("来源渠道"), "select", tuple(translated_choices(choices.MATERIAL_SOURCES)), "applicant"),
+            Column("source_note", _("来源说明")),
+            Column("originals", _("原件份数"), "number", default="0"),
+            Column("copies", _("复印件份数"), "number", default="0"),
+            Column("form", _("材料形式"), "select", tuple(translated_choices(choices.MATERIAL_FORMS)), "both"),
+            Column("required", _("必要"), "checkbox", default=True),
+            Column("rongque_allowed", _("可容缺"), "checkbox", default=False),
+            Column("blank_form", _("空白表格")),
+            Column("sample", _("示例样表")),
+            Column("spec", _("填报要求"), wide=True),
+            Column("shared_source", _("可由共享数据替代")),
+            Column("licence_type", _("可由电子证照替代")),
+            Column("options", _("适用情形"), help=OPTIONS_HELP),
         ),
     ),
     RowTable(
         "fees",
-        "收费",
+        _("收费"),
         (
-            Column("name", "收费项目", wide=True),
-            Column("standard", "收费标准"),
-            Column("amount_fen", "金额（分）", "number", help="按件定额时填写，不收费填0"),
-            Column("basis", "收费依据", wide=True),
+            Column("name", _("收费项目"), wide=True),
+            Column("standard", _("收费标准")),
+            Column("amount_fen", _("金额（分）"), "number", help=_("按件定额时填写，不收费填0")),
+            Column("basis", _("收费依据"), wide=True),
         ),
     ),
     RowTable(
         "steps",
-        "办理环节",
+        _("办理环节"),
         (
-            Column("name", "环节名称"),
-            Column("role", "办理人员", "select", tuple(choices.STEP_ROLES), "approver"),
-            Column("limit_days", "环节时限（工作日）", "number", default="0"),
-            Column("options", "适用情形", help=OPTIONS_HELP),
+            Column("name", _("环节名称")),
+            Column("role", _("办理人员"), "select", tuple(translated_choices(choices.STEP_ROLES)), "approver"),
+            Column("limit_days", _("环节时限（工作日）"), "number", default="0"),
+            Column("options", _("适用情形"), help=OPTIONS_HELP),
         ),
-        help="不限情形的各环节时限之和不能超过承诺办结时限",
+        help=_("不限情形的各环节时限之和不能超过承诺办结时限"),
     ),
-    RowTable("checklist", "审核要点", (Column("text", "审核要点", wide=True),)),
+    RowTable("checklist", _("审核要点"), (Column("text", _("审核要点"), wide=True),)),
     RowTable(
         "intermediaries",
-        "中介服务",
+        _("中介服务"),
         (
-            Column("name", "中介服务事项", wide=True),
-            Column("basis", "设定依据", wide=True),
-            Column("provider", "服务机构"),
-            Column("fee_basis", "收费方式"),
+            Column("name", _("中介服务事项"), wide=True),
+            Column("basis", _("设定依据"), wide=True),
+            Column("provider", _("服务机构")),
+            Column("fee_basis", _("收费方式")),
         ),
     ),
 )
@@ -364,7 +369,7 @@ def rows_to_data(rows: dict[str, list[Row]]) -> RowsData:
                 FieldError(
                     f"options[{index}].question",
                     "unknown_question",
-                    f"所属问题编号“{option.values['question']}”不是上面列出的情形问题",
+                    _("所属问题编号“%(key)s”不是上面列出的情形问题") % {"key": option.values["question"]},
                 )
             )
     data: dict[str, Any] = {"situations": situations}
@@ -413,9 +418,13 @@ class ItemEditor:
 
     def apply_form_errors(self) -> None:
         for name, messages in self.form.errors.items():
-            label = self.form.fields[name].label if name in self.form.fields else ""
+            label = str(self.form.fields[name].label) if name in self.form.fields else ""
             for message in messages:
-                text = message if not label or message.startswith(label) else f"{label}：{message}"
+                text = (
+                    message
+                    if not label or message.startswith(label)
+                    else _("%(label)s：%(message)s") % {"label": label, "message": message}
+                )
                 self.errors.append(ShownError(f"id_{name}" if name != "__all__" else "", text))
 
     def apply_errors(self, errors: list[FieldError]) -> None:
@@ -425,7 +434,7 @@ class ItemEditor:
     def _row_error(self, table_key: str, index: int, column: str, message: str) -> None:
         table = TABLES_BY_KEY[table_key]
         rows = self.rows[table_key]
-        where = f"{table.label}第{index + 1}行"
+        text = _("%(table)s第%(row)s行 %(message)s") % {"table": table.label, "row": index + 1, "message": message}
         if index < len(rows):
             row = rows[index]
             if column in {c.name for c in table.columns}:
@@ -436,8 +445,8 @@ class ItemEditor:
                 anchor = f"{table_key}-{index}"
         else:
             anchor = f"table-{table_key}"
-            self.table_errors[table_key].append(f"{where} {message}")
-        self.errors.append(ShownError(anchor, f"{where} {message}"))
+            self.table_errors[table_key].append(text)
+        self.errors.append(ShownError(anchor, text))
 
     def _apply(self, error: FieldError) -> None:
         message = str(error.message)
@@ -465,7 +474,11 @@ class ItemEditor:
         table_key = "questions" if key == "situations" else key
         if table_key in TABLES_BY_KEY:
             self.table_errors[table_key].append(message)
-            self.errors.append(ShownError(f"table-{table_key}", f"{TABLES_BY_KEY[table_key].label}：{message}"))
+            self.errors.append(
+                ShownError(
+                    f"table-{table_key}", _("%(label)s：%(message)s") % {"label": TABLES_BY_KEY[table_key].label, "message": message}
+                )
+            )
             return
         if key in self.form.fields:
             self.form.add_error(key, message)
@@ -479,7 +492,7 @@ class ItemEditor:
 
 def _reason_field() -> forms.CharField:
     return forms.CharField(
-        label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写原因"}
+        label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("请填写原因")}
     )
 
 
@@ -489,16 +502,16 @@ class ReasonForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_department = forms.ModelChoiceField(
-        label="目标部门",
+        label=_("目标部门"),
         queryset=Department.objects.none(),
-        error_messages={"required": "请选择目标部门", "invalid_choice": "所选部门不可选"},
+        error_messages={"required": _("请选择目标部门"), "invalid_choice": _("所选部门不可选")},
     )
     reason = _reason_field()
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_department"].queryset = departments
-        self.fields["to_department"].empty_label = "请选择"
+        self.fields["to_department"].empty_label = _("请选择")
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -509,25 +522,27 @@ def check_xlsx_upload(upload: UploadedFile) -> None:
     import zipfile
 
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise DjangoValidationError("文件不能超过10 MB（当前%(size).1f MB）", code="max_size", params={"size": upload.size / 1024 / 1024})
+        raise DjangoValidationError(
+            _("文件不能超过10 MB（当前%(size).1f MB）"), code="max_size", params={"size": upload.size / 1024 / 1024}
+        )
     if not upload.name.lower().endswith(".xlsx"):
-        raise DjangoValidationError("只能上传 .xlsx 格式的 Excel 文件", code="extension")
+        raise DjangoValidationError(_("只能上传 .xlsx 格式的 Excel 文件"), code="extension")
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                raise DjangoValidationError("文件内容不是 Excel 工作簿（缺少 xl/workbook.xml）", code="content")
+                raise DjangoValidationError(_("文件内容不是 Excel 工作簿（缺少 xl/workbook.xml）"), code="content")
     except zipfile.BadZipFile as exc:
-        raise DjangoValidationError("文件内容不是 Excel 工作簿（.xlsx 应为 zip 格式）", code="content") from exc
+        raise DjangoValidationError(_("文件内容不是 Excel 工作簿（.xlsx 应为 zip 格式）"), code="content") from exc
     finally:
         upload.seek(0)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="事项清单 Excel 文件（.xlsx，不超过10 MB）", error_messages={"required": "请选择要导入的文件"})
-    valid_only = forms.BooleanField(label="只导入无误的行（有错误的行跳过，其余照常导入）", required=False)
+    file = forms.FileField(label=_("事项清单 Excel 文件（.xlsx，不超过10 MB）"), error_messages={"required": _("请选择要导入的文件")})
+    valid_only = forms.BooleanField(label=_("只导入无误的行（有错误的行跳过，其余照常导入）"), required=False)
     reason = forms.CharField(
-        label="导入说明", max_length=500, required=False, widget=forms.TextInput(attrs={"size": 50, "placeholder": "Excel导入"})
+        label=_("导入说明"), max_length=500, required=False, widget=forms.TextInput(attrs={"size": 50, "placeholder": "Excel导入"})
     )
 
     def clean_file(self):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils import translation
 from fpdf.fonts import FontFace
 
 from govhall.catalog.models import Item, ItemVersion, Material, Step
@@ -50,8 +51,14 @@ def item_guide_pdf(*, item: Item, version: ItemVersion | None = None, selected: 
     """
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {sorted(KINDS)}")
-    version = version or item.current_version
-    situation = _Situation(version, selected or set())
+    # A printed guide is a Chinese document whatever language the page was shown in; the choice
+    # names it prints (get_*_display) follow the active language, so print them in Chinese.
+    with translation.override("zh-hans"):
+        return _document(item=item, version=version or item.current_version, selected=selected or set(), kind=kind)
+
+
+def _document(*, item: Item, version: ItemVersion, selected: set[str], kind: str) -> bytes:
+    situation = _Situation(version, selected)
     if situation.refs:
         materials, steps = applicable(version, set(situation.refs))
     else:

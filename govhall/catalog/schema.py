@@ -17,14 +17,17 @@ the active language; the field names in them come from the `*_FIELDS` labels.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from govhall.catalog import choices
 from govhall.core.errors import ErrorCollector
 from govhall.core.i18n import translated_labels
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from govhall.org.models import Department
 
 SCALAR_FIELDS = [
@@ -64,64 +67,79 @@ SCALAR_FIELDS = [
 # The field names in Chinese: the Excel workbook's column headers in every language, and the msgids
 # of the labels below.
 FIELD_LABELS_ZH = {
-    "code": N_("基本编码"),
-    "name": N_("事项名称"),
-    "name_en": N_("英文名称"),
-    "item_type": N_("事项类型"),
-    "department": N_("实施主体"),
-    "level": N_("行使层级"),
-    "legal_basis": N_("设定依据"),
-    "conditions": N_("受理条件"),
-    "audience": N_("服务对象"),
-    "topics": N_("主题"),
-    "handling_type": N_("办件类型"),
-    "legal_limit_days": N_("法定办结时限"),
-    "promised_limit_days": N_("承诺办结时限"),
-    "visits": N_("到现场次数"),
-    "online_depth": N_("网办深度"),
-    "tongban_scope": N_("通办范围"),
-    "commitment_allowed": N_("告知承诺"),
-    "commitment_verify_days": N_("承诺核查期限"),
-    "rongque": N_("容缺受理"),
-    "result_name": N_("结果名称"),
-    "result_type": N_("结果类型"),
-    "licence_type": N_("证照类型"),
-    "accountability": N_("追责情形"),
-    "random_check": N_("随机抽查事项"),
-    "proof_item": N_("证明事项"),
-    "enterprise_permit": N_("涉企经营许可事项"),
-    "supervision_item": N_("监管事项"),
-    "location": N_("办理地点"),
-    "office_hours": N_("办理时间"),
-    "phone": N_("咨询电话"),
-    "complaint_phone": N_("监督投诉电话"),
-    "materials": N_("申请材料"),
-    "fees": N_("收费"),
-    "steps": N_("办理环节"),
-    "checklist": N_("审核要点"),
-    "intermediaries": N_("中介服务"),
-    "situations": N_("情形"),
+    "code": gettext_noop("基本编码"),
+    "name": gettext_noop("事项名称"),
+    "name_en": gettext_noop("英文名称"),
+    "item_type": gettext_noop("事项类型"),
+    "department": gettext_noop("实施主体"),
+    "level": gettext_noop("行使层级"),
+    "legal_basis": gettext_noop("设定依据"),
+    "conditions": gettext_noop("受理条件"),
+    "audience": gettext_noop("服务对象"),
+    "topics": gettext_noop("主题"),
+    "handling_type": gettext_noop("办件类型"),
+    "legal_limit_days": gettext_noop("法定办结时限"),
+    "promised_limit_days": gettext_noop("承诺办结时限"),
+    "visits": gettext_noop("到现场次数"),
+    "online_depth": gettext_noop("网办深度"),
+    "tongban_scope": gettext_noop("通办范围"),
+    "commitment_allowed": gettext_noop("告知承诺"),
+    "commitment_verify_days": gettext_noop("承诺核查期限"),
+    "rongque": gettext_noop("容缺受理"),
+    "result_name": gettext_noop("结果名称"),
+    "result_type": gettext_noop("结果类型"),
+    "licence_type": gettext_noop("证照类型"),
+    "accountability": gettext_noop("追责情形"),
+    "random_check": gettext_noop("随机抽查事项"),
+    "proof_item": gettext_noop("证明事项"),
+    "enterprise_permit": gettext_noop("涉企经营许可事项"),
+    "supervision_item": gettext_noop("监管事项"),
+    "location": gettext_noop("办理地点"),
+    "office_hours": gettext_noop("办理时间"),
+    "phone": gettext_noop("咨询电话"),
+    "complaint_phone": gettext_noop("监督投诉电话"),
+    "materials": gettext_noop("申请材料"),
+    "fees": gettext_noop("收费"),
+    "steps": gettext_noop("办理环节"),
+    "checklist": gettext_noop("审核要点"),
+    "intermediaries": gettext_noop("中介服务"),
+    "situations": gettext_noop("情形"),
 }
 
 MATERIAL_FIELDS_ZH = {
-    "name": N_("材料名称"),
-    "source": N_("来源渠道"),
-    "source_note": N_("来源说明"),
-    "originals": N_("原件份数"),
-    "copies": N_("复印件份数"),
-    "form": N_("材料形式"),
-    "required": N_("必要"),
-    "blank_form": N_("空白表格"),
-    "sample": N_("示例样表"),
-    "spec": N_("填报要求"),
-    "rongque_allowed": N_("可容缺"),
-    "shared_source": N_("可由共享数据替代"),
-    "licence_type": N_("可由电子证照替代"),
-    "options": N_("适用情形"),
+    "name": gettext_noop("材料名称"),
+    "source": gettext_noop("来源渠道"),
+    "source_note": gettext_noop("来源说明"),
+    "originals": gettext_noop("原件份数"),
+    "copies": gettext_noop("复印件份数"),
+    "form": gettext_noop("材料形式"),
+    "required": gettext_noop("必要"),
+    "blank_form": gettext_noop("空白表格"),
+    "sample": gettext_noop("示例样表"),
+    "spec": gettext_noop("填报要求"),
+    "rongque_allowed": gettext_noop("可容缺"),
+    "shared_source": gettext_noop("可由共享数据替代"),
+    "licence_type": gettext_noop("可由电子证照替代"),
+    "options": gettext_noop("适用情形"),
 }
-FEE_FIELDS_ZH = {"name": N_("收费项目"), "standard": N_("收费标准"), "amount_fen": N_("金额（分）"), "basis": N_("收费依据")}
-STEP_FIELDS_ZH = {"name": N_("环节名称"), "role": N_("办理人员"), "limit_days": N_("环节时限"), "options": N_("适用情形")}
-INTERMEDIARY_FIELDS_ZH = {"name": N_("中介服务事项"), "basis": N_("设定依据"), "provider": N_("服务机构"), "fee_basis": N_("收费方式")}
+FEE_FIELDS_ZH = {
+    "name": gettext_noop("收费项目"),
+    "standard": gettext_noop("收费标准"),
+    "amount_fen": gettext_noop("金额（分）"),
+    "basis": gettext_noop("收费依据"),
+}
+STEP_FIELDS_ZH = {
+    "name": gettext_noop("环节名称"),
+    "role": gettext_noop("办理人员"),
+    "limit_days": gettext_noop("环节时限"),
+    "options": gettext_noop("适用情形"),
+}
+INTERMEDIARY_FIELDS_ZH = {
+    "name": gettext_noop("中介服务事项"),
+    "basis": gettext_noop("设定依据"),
+    "provider": gettext_noop("服务机构"),
+    "fee_basis": gettext_noop("收费方式"),
+}
 
 # The same names in the language of the request: for messages, form labels and version differences.
 FIELD_LABELS = translated_labels(FIELD_LABELS_ZH)
@@ -137,7 +155,7 @@ TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", ""}
 
 
-def _text(errors: ErrorCollector, path: str, label: str, value: Any, *, required: bool, max_length: int) -> str:
+def _text(errors: ErrorCollector, path: str, label: StrOrPromise, value: Any, *, required: bool, max_length: int) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
         errors.add(path, "required", _("%(label)s不能为空") % {"label": label})
@@ -147,7 +165,7 @@ def _text(errors: ErrorCollector, path: str, label: str, value: Any, *, required
 
 
 def _int(
-    errors: ErrorCollector, path: str, label: str, value: Any, *, required: bool = True, minimum: int = 0, maximum: int = 32767
+    errors: ErrorCollector, path: str, label: StrOrPromise, value: Any, *, required: bool = True, minimum: int = 0, maximum: int = 32767
 ) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -180,7 +198,7 @@ def _int(
     return number
 
 
-def _bool(errors: ErrorCollector, path: str, label: str, value: Any) -> bool:
+def _bool(errors: ErrorCollector, path: str, label: StrOrPromise, value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if value is None:
@@ -195,7 +213,7 @@ def _bool(errors: ErrorCollector, path: str, label: str, value: Any) -> bool:
 
 
 def _choice(
-    errors: ErrorCollector, path: str, label: str, value: Any, options: list[tuple[str, str]], *, default: str | None = None
+    errors: ErrorCollector, path: str, label: StrOrPromise, value: Any, options: list[tuple[str, str]], *, default: str | None = None
 ) -> str:
     """Accept the code or the Chinese name of a choice (the names are data: see `choices`)."""
     raw = "" if value is None else str(value).strip()
@@ -204,7 +222,7 @@ def _choice(
     for code, name in options:
         if raw in (code, name):
             return code
-    allowed = "、".join(name for _, name in options)
+    allowed = "、".join(name for _code, name in options)
     errors.add(path, "choice", _("%(label)s“%(value)s”不在可选值中（%(allowed)s）") % {"label": label, "value": raw, "allowed": allowed})
     return raw
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govhall.catalog.models import (
     ChecklistPoint,
@@ -73,7 +74,7 @@ def can_edit_department_items(user, department: Department) -> bool:
 
 def _require_edit(user, department: Department) -> None:
     if not can_edit_department_items(user, department):
-        raise PermissionDenied(f"无权维护“{department.name}”的事项")
+        raise PermissionDenied(_("无权维护“%(department)s”的事项") % {"department": department.name})
 
 
 # --- writing versions -------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
         for q, row in zip(data["situations"], questions, strict=True)
         for oi, o in enumerate(q["options"])
     ]
-    SituationOption.objects.bulk_create(row for _, row in option_rows)
+    SituationOption.objects.bulk_create(row for _ref, row in option_rows)
     options = dict(option_rows)
     materials = Material.objects.bulk_create(
         Material(version=version, seq=mi + 1, **{k: v for k, v in m.items() if k != "options"}) for mi, m in enumerate(data["materials"])
@@ -138,7 +139,7 @@ def item_create(*, actor, data: dict[str, Any], reason: str = "新增事项") ->
     _require_edit(actor, cleaned["department"])
     with transaction.atomic():
         if Item.objects.filter(code=cleaned["code"]).exists():
-            raise ValidationError("code", "unique", f"基本编码“{cleaned['code']}”已被其他事项使用")
+            raise ValidationError("code", "unique", _("基本编码“%(code)s”已被其他事项使用") % {"code": cleaned["code"]})
         item = Item.objects.create(code=cleaned["code"], name=cleaned["name"], department=cleaned["department"])
         version = _write_version(item=item, data=cleaned, actor=actor, reason=reason)
         ItemEvent.objects.create(item=item, kind="created", version=version, actor=actor, reason=reason)
@@ -148,20 +149,20 @@ def item_create(*, actor, data: dict[str, Any], reason: str = "新增事项") ->
 def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expected_version: int | None = None) -> ItemVersion:
     """Save a change as a new version. `expected_version` guards against two editors at once."""
     if not (reason or "").strip():
-        raise ValidationError("reason", "required", "请填写修改原因")
+        raise ValidationError("reason", "required", _("请填写修改原因"))
     cleaned = validate_item_data({**data, "code": item.code})
     _require_edit(actor, item.department)
     _require_edit(actor, cleaned["department"])
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status == Item.STATUS_CANCELLED:
-            raise ValidationError("status", "cancelled", "已取消的事项不能再修改")
+            raise ValidationError("status", "cancelled", _("已取消的事项不能再修改"))
         if expected_version is not None and locked.current_version.number != expected_version:
-            raise Conflict("该事项已被他人修改，请刷新后在最新版本上修改")
+            raise Conflict(_("该事项已被他人修改，请刷新后在最新版本上修改"))
         before = version_to_data(locked.current_version)
         version = _write_version(item=locked, data=cleaned, actor=actor, reason=reason.strip())
         if version_to_data(version) == {**before}:
-            raise ValidationError("data", "unchanged", "没有任何改动，未生成新版本")
+            raise ValidationError("data", "unchanged", _("没有任何改动，未生成新版本"))
         ItemEvent.objects.create(item=locked, kind="changed", version=version, actor=actor, reason=reason.strip())
     item.refresh_from_db()
     return version
@@ -169,12 +170,14 @@ def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expecte
 
 def _status_change(*, actor, item: Item, to_status: str, kind: str, allowed_from: set[str], reason: str) -> Item:
     if not (reason or "").strip():
-        raise ValidationError("reason", "required", "请填写原因")
+        raise ValidationError("reason", "required", _("请填写原因"))
     _require_edit(actor, item.department)
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status not in allowed_from:
-            raise ValidationError("status", "transition", f"事项当前为“{locked.get_status_display()}”，不能执行此操作")
+            raise ValidationError(
+                "status", "transition", _("事项当前为“%(status)s”，不能执行此操作") % {"status": locked.get_status_display()}
+            )
         before = locked.status
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
@@ -215,13 +218,13 @@ def item_cancel(*, actor, item: Item, reason: str) -> Item:
 
 def _move(*, actor, item: Item, kind: str, reason: str, department: Department, level: str | None) -> ItemVersion:
     if not (reason or "").strip():
-        raise ValidationError("reason", "required", "请填写原因")
+        raise ValidationError("reason", "required", _("请填写原因"))
     _require_edit(actor, item.department)
     with transaction.atomic():
         # Lock first, then read: a change saved meanwhile must not be overwritten by stale data.
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status == Item.STATUS_CANCELLED:
-            raise ValidationError("status", "cancelled", "已取消的事项不能下放或划转")
+            raise ValidationError("status", "cancelled", _("已取消的事项不能下放或划转"))
         data = version_to_data(locked.current_version)
         before = {"department": data["department"], "level": data["level"]}
         data["department"] = department
@@ -244,14 +247,14 @@ def _move(*, actor, item: Item, kind: str, reason: str, department: Department, 
 def item_delegate(*, actor, item: Item, to_department: Department, reason: str) -> ItemVersion:
     """下放: the item is handled at township level by a 苏木乡镇 government from now on."""
     if to_department.kind != Department.KIND_TOWNSHIP:
-        raise ValidationError("to_department", "township_only", "事项只能下放给苏木乡镇人民政府")
+        raise ValidationError("to_department", "township_only", _("事项只能下放给苏木乡镇人民政府"))
     return _move(actor=actor, item=item, kind="delegated", reason=reason, department=to_department, level="township")
 
 
 def item_transfer(*, actor, item: Item, to_department: Department, reason: str) -> ItemVersion:
     """划转: the item moves to another body, typically the 行政审批局 (相对集中行政许可权)."""
     if to_department.id == item.department_id:
-        raise ValidationError("to_department", "same_department", "划入部门与当前实施主体相同")
+        raise ValidationError("to_department", "same_department", _("划入部门与当前实施主体相同"))
     return _move(actor=actor, item=item, kind="transferred", reason=reason, department=to_department, level=None)
 
 

@@ -22,6 +22,7 @@ from govhall.catalog.excel import catalog_export
 from govhall.catalog.models import Item, ItemVersion, Topic
 from govhall.catalog.pdf import guide_filename, item_guide_pdf
 from govhall.catalog.selectors import ItemFilters, applicable, get_item, items_search
+from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
 
 PAGE_SIZE = 20  # the same page size as the JSON API
@@ -42,6 +43,8 @@ LIST_DESCRIPTIONS = {
 }
 
 GUIDE_KINDS = ("guide", "notice")  # 办事指南, 一次性告知单
+PUBLIC_LISTS = translated_choices(choices.PUBLIC_LISTS)
+LIST_NAMES = dict(PUBLIC_LISTS)
 
 
 # --- search and lists -------------------------------------------------------------------------
@@ -104,7 +107,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page": page,
-        "list_label": choices.PUBLIC_LIST_LABELS.get(filters.public_list, ""),
+        "list_label": LIST_NAMES.get(filters.public_list, ""),
         "page_base": _page_base(filters),
         "export_url": f"{reverse('catalog-export')}?{_querystring(filters)}",
     }
@@ -115,10 +118,10 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         return _vary_on_htmx(push_url(response, canonical))
     context.update(
         departments=Department.objects.filter(is_active=True, items__status=Item.STATUS_ACTIVE).distinct().order_by("id"),
-        item_types=choices.ITEM_TYPES,
-        audiences=choices.AUDIENCES,
+        item_types=translated_choices(choices.ITEM_TYPES),
+        audiences=translated_choices(choices.AUDIENCES),
         topics=Topic.objects.order_by("audience", "id"),
-        public_lists=choices.PUBLIC_LISTS,
+        public_lists=PUBLIC_LISTS,
     )
     return _vary_on_htmx(render(request, "catalog/public/list.html", context))
 
@@ -128,7 +131,7 @@ def catalog_export_xlsx(request: HttpRequest) -> HttpResponse:
     """Exactly the filtered list (every page of it) as the catalog Excel file."""
     filters = _filters_from(request.GET)
     body = catalog_export(items=items_search(filters=filters))
-    name = choices.PUBLIC_LIST_LABELS.get(filters.public_list, "政务服务事项清单")
+    name = LIST_NAMES.get(filters.public_list, _("政务服务事项清单"))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.xlsx")
     return response
@@ -143,7 +146,7 @@ def catalog_lists(request: HttpRequest) -> HttpResponse:
             "description": LIST_DESCRIPTIONS[code],
             "count": items_search(filters=ItemFilters(public_list=code)).count(),
         }
-        for code, label in choices.PUBLIC_LISTS
+        for code, label in PUBLIC_LISTS
     ]
     return render(request, "catalog/public/lists.html", {"lists": lists})
 
@@ -249,7 +252,7 @@ def catalog_item(request: HttpRequest, item_id: int) -> HttpResponse:
     if _is_partial(request):
         return _vary_on_htmx(push_url(render(request, "catalog/public/_situation.html", context), canonical))
     context.update(
-        public_lists=[(code, choices.PUBLIC_LIST_LABELS[code]) for code in version.public_lists],
+        public_lists=[(code, LIST_NAMES[code]) for code in version.public_lists],
         in_power_list="power" in version.public_lists,
         fees=list(version.fees.all()),
         intermediaries=list(version.intermediaries.all()),

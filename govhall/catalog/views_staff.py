@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.catalog import choices, schema, services
@@ -46,7 +48,11 @@ from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.search import normalise_query
 from govhall.catalog.selectors import departments_for_editor, get_item_for_editor, items_for_editor
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -179,7 +185,7 @@ def item_new(request):
     except PermissionDenied as exc:
         editor.add_page_error(str(exc))
         return _render_editor(request, editor=editor, item=None, status=403)
-    messages.success(request, f"已新增事项“{item.name}”（第1版）")
+    messages.success(request, _("已新增事项“%(name)s”（第1版）") % {"name": item.name})
     return redirect("staff-item-history", item_id=item.id)
 
 
@@ -226,7 +232,7 @@ def item_edit(request, item_id: int):
     except PermissionDenied as exc:
         editor.add_page_error(str(exc))
         return _render_editor(request, editor=editor, item=item, status=403)
-    messages.success(request, f"已保存为第{new_version.number}版")
+    messages.success(request, _("已保存为第%(number)s版") % {"number": new_version.number})
     url = reverse("staff-item-history", kwargs={"item_id": item.id})
     return redirect(f"{url}?a={new_version.number - 1}&b={new_version.number}#diff")
 
@@ -253,13 +259,13 @@ STATUS_LABELS = dict(Item.STATUS_CHOICES)
 def _event_change(event: ItemEvent) -> str:
     before, after = event.before or {}, event.after or {}
     if "department" in after:
-        text = f"由“{before.get('department', '')}”至“{after['department']}”"
+        moved = {"before": before.get("department", ""), "after": after["department"]}
         if before.get("level") != after.get("level"):
-            levels = dict(choices.LEVELS)
-            text += (
-                f"（层级：{levels.get(before.get('level'), before.get('level'))} → {levels.get(after.get('level'), after.get('level'))}）"
-            )
-        return text
+            levels = dict(translated_choices(choices.LEVELS))
+            moved["level_before"] = levels.get(before.get("level"), before.get("level"))
+            moved["level_after"] = levels.get(after.get("level"), after.get("level"))
+            return _("由“%(before)s”至“%(after)s”（层级：%(level_before)s → %(level_after)s）") % moved
+        return _("由“%(before)s”至“%(after)s”") % moved
     if "status" in after:
         return f"{STATUS_LABELS.get(before.get('status'), before.get('status'))} → {STATUS_LABELS.get(after['status'], after['status'])}"
     return ""
@@ -286,7 +292,7 @@ def item_history(request, item_id: int):
         rows = data_diff(services.version_to_data(by_number[a]), services.version_to_data(by_number[b]))
         diff = [{**row, "change_label": CHANGE_LABELS[row["change"]]} for row in rows]
     elif "a" in request.GET or "b" in request.GET:
-        diff_error = "请选择两个不同的版本进行比较" if a == b else "所选版本不存在"
+        diff_error = _("请选择两个不同的版本进行比较") if a == b else _("所选版本不存在")
     events = [{"event": e, "change": _event_change(e)} for e in item.events.select_related("actor", "version").order_by("-at", "-id")]
     context = {
         "item": item,
@@ -303,12 +309,29 @@ def item_history(request, item_id: int):
 
 # --- status and department actions ------------------------------------------------------------
 
+# action: (title, explanation, message once done)
 ACTIONS = {
-    "suspend": ("暂停事项", "暂停后，窗口和网上都不能再受理该事项；已受理的办件照常办理。"),
-    "resume": ("恢复事项", "恢复后，该事项重新可以受理。"),
-    "cancel": ("取消事项", "取消不可恢复：事项从清单中移除，不能再修改。"),
-    "delegate": ("下放事项", "下放给苏木乡镇人民政府，由其作为实施主体办理（行使层级改为乡级）。"),
-    "transfer": ("划转事项", "划转给其他部门（如行政审批局）实施，保留全部历史版本。"),
+    "suspend": (
+        gettext_lazy("暂停事项"),
+        gettext_lazy("暂停后，窗口和网上都不能再受理该事项；已受理的办件照常办理。"),
+        gettext_lazy("已暂停：%(name)s"),
+    ),
+    "resume": (gettext_lazy("恢复事项"), gettext_lazy("恢复后，该事项重新可以受理。"), gettext_lazy("已恢复：%(name)s")),
+    "cancel": (
+        gettext_lazy("取消事项"),
+        gettext_lazy("取消不可恢复：事项从清单中移除，不能再修改。"),
+        gettext_lazy("已取消：%(name)s"),
+    ),
+    "delegate": (
+        gettext_lazy("下放事项"),
+        gettext_lazy("下放给苏木乡镇人民政府，由其作为实施主体办理（行使层级改为乡级）。"),
+        gettext_lazy("已下放：%(name)s"),
+    ),
+    "transfer": (
+        gettext_lazy("划转事项"),
+        gettext_lazy("划转给其他部门（如行政审批局）实施，保留全部历史版本。"),
+        gettext_lazy("已划转：%(name)s"),
+    ),
 }
 AVAILABLE_FROM = {
     "suspend": {Item.STATUS_ACTIVE},
@@ -319,8 +342,8 @@ AVAILABLE_FROM = {
 }
 
 
-def actions_for(item: Item) -> list[tuple[str, str]]:
-    return [(key, title) for key, (title, _) in ACTIONS.items() if item.status in AVAILABLE_FROM[key]]
+def actions_for(item: Item) -> list[tuple[str, StrOrPromise]]:
+    return [(key, title) for key, (title, _explanation, _done) in ACTIONS.items() if item.status in AVAILABLE_FROM[key]]
 
 
 def _move_targets(action: str, item: Item) -> QuerySet[Department]:
@@ -338,7 +361,7 @@ def item_action(request, item_id: int, action: str):
     if action not in ACTIONS:
         raise Http404
     item = get_item_for_editor(user=request.user, item_id=item_id)
-    title, explanation = ACTIONS[action]
+    title, explanation, done = ACTIONS[action]
     moving = action in ("delegate", "transfer")
     form_class = MoveForm if moving else ReasonForm
     form_kwargs = {"departments": _move_targets(action, item)} if moving else {}
@@ -358,7 +381,7 @@ def item_action(request, item_id: int, action: str):
             except (PermissionDenied, Conflict) as exc:
                 page_errors.append(str(exc))
             else:
-                messages.success(request, f"已{title[:2]}：{item.name}")
+                messages.success(request, done % {"name": item.name})
                 return redirect("staff-item-history", item_id=item.id)
         status = 400
     context = {
@@ -555,7 +578,7 @@ def import_errors_download(request):
         encoded = _signer(request.user).unsign(request.POST.get("payload", ""), max_age=ERRORS_MAX_AGE)
         content = base64.b64decode(encoded, validate=True)
     except (signing.BadSignature, ValueError):
-        return HttpResponseBadRequest("错误报告已失效，请重新导入一次以获得新的错误报告。", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(_("错误报告已失效，请重新导入一次以获得新的错误报告。"), content_type="text/plain; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx_response(content, f"事项清单导入错误报告-{stamp}.xlsx")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import chinese_calendar
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govhall.core.errors import ErrorCollector
 from govhall.core.models import CalendarDay, CalendarYear
@@ -92,30 +93,40 @@ def load_csv(path: Path | str) -> dict[int, int]:
         reader = csv.DictReader(handle)
         missing = {"date", "kind", "name"} - set(reader.fieldnames or [])
         if missing:
-            errors.add("header", "required", f"CSV 缺少列：{', '.join(sorted(missing))}")
+            errors.add("header", "required", _("CSV 缺少列：%(columns)s") % {"columns": ", ".join(sorted(missing))})
             errors.raise_if_any()
         for number, record in enumerate(reader, start=2):
             raw_date, kind, name = (record["date"] or "").strip(), (record["kind"] or "").strip(), (record["name"] or "").strip()
             try:
                 day = dt.date.fromisoformat(raw_date)
             except ValueError:
-                errors.add(f"第{number}行.date", "date_format", f"第{number}行日期“{raw_date}”不是 YYYY-MM-DD 格式")
+                errors.add(
+                    f"第{number}行.date",
+                    "date_format",
+                    _("第%(row)s行日期“%(value)s”不是 YYYY-MM-DD 格式") % {"row": number, "value": raw_date},
+                )
                 continue
             if kind not in ("holiday", "makeup"):
-                errors.add(f"第{number}行.kind", "choice", f"第{number}行类型“{kind}”只能是 holiday 或 makeup")
+                errors.add(
+                    f"第{number}行.kind", "choice", _("第%(row)s行类型“%(value)s”只能是 holiday 或 makeup") % {"row": number, "value": kind}
+                )
                 continue
             if kind == "makeup" and day.weekday() < 5:
-                errors.add(f"第{number}行.kind", "makeup_on_weekend", f"第{number}行 {day} 是周一至周五，不能标为调休上班")
+                errors.add(
+                    f"第{number}行.kind",
+                    "makeup_on_weekend",
+                    _("第%(row)s行 %(date)s 是周一至周五，不能标为调休上班") % {"row": number, "date": day},
+                )
                 continue
             if not name:
-                errors.add(f"第{number}行.name", "required", f"第{number}行缺少节日名称")
+                errors.add(f"第{number}行.name", "required", _("第%(row)s行缺少节日名称") % {"row": number})
                 continue
             if day in special:
-                errors.add(f"第{number}行.date", "unique", f"第{number}行日期 {day} 重复")
+                errors.add(f"第{number}行.date", "unique", _("第%(row)s行日期 %(date)s 重复") % {"row": number, "date": day})
                 continue
             special[day] = (kind == "makeup", name)
     if not special:
-        errors.add("file", "empty", "CSV 中没有任何节假日或调休记录")
+        errors.add("file", "empty", _("CSV 中没有任何节假日或调休记录"))
     errors.raise_if_any()
 
     loaded = {}

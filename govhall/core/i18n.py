@@ -12,15 +12,19 @@ forms and messages show them through the helpers below, lazily, in the active la
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def translated_choices(options: list[tuple[str, str]]) -> list[tuple[str, Promise]]:
+
+def translated_choices(options: list[tuple[str, str]]) -> list[tuple[str, StrPromise]]:
     """(code, Chinese name) pairs with the names in the language of the request."""
     return [(code, gettext_lazy(name)) for code, name in options]
 
 
-def translated_labels(names: dict[str, str]) -> dict[str, Promise]:
+def translated_labels(names: dict[str, str]) -> dict[str, StrPromise]:
     """{key: Chinese name} with the names in the language of the request."""
     return {key: gettext_lazy(name) for key, name in names.items()}

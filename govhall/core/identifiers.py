@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -35,19 +35,19 @@ KINDS = {"uscc": "统一社会信用代码", "ric": "公民身份号码"}
 
 
 MESSAGES = {
-    ("uscc", "length"): _lazy("统一社会信用代码应为18位"),
-    ("uscc", "check_digit"): _lazy("统一社会信用代码校验位不正确"),
-    ("uscc", "component"): _lazy("统一社会信用代码中的登记管理部门或机构类别代码无效"),
-    ("uscc", "characters"): _lazy("统一社会信用代码只能由数字和大写字母组成（不含I、O、Z、S、V）"),
-    ("uscc", "required"): _lazy("请填写统一社会信用代码"),
-    ("uscc", "ok"): _lazy("统一社会信用代码有效"),
-    ("ric", "length"): _lazy("公民身份号码应为18位"),
-    ("ric", "check_digit"): _lazy("公民身份号码校验位不正确"),
-    ("ric", "birth_date"): _lazy("公民身份号码中的出生日期无效"),
-    ("ric", "birth_place"): _lazy("公民身份号码前六位不是出生当年有效的行政区划代码"),
-    ("ric", "characters"): _lazy("公民身份号码只能由数字和末位的X组成"),
-    ("ric", "required"): _lazy("请填写公民身份号码"),
-    ("ric", "ok"): _lazy("公民身份号码有效"),
+    ("uscc", "length"): gettext_lazy("统一社会信用代码应为18位"),
+    ("uscc", "check_digit"): gettext_lazy("统一社会信用代码校验位不正确"),
+    ("uscc", "component"): gettext_lazy("统一社会信用代码中的登记管理部门或机构类别代码无效"),
+    ("uscc", "characters"): gettext_lazy("统一社会信用代码只能由数字和大写字母组成（不含I、O、Z、S、V）"),
+    ("uscc", "required"): gettext_lazy("请填写统一社会信用代码"),
+    ("uscc", "ok"): gettext_lazy("统一社会信用代码有效"),
+    ("ric", "length"): gettext_lazy("公民身份号码应为18位"),
+    ("ric", "check_digit"): gettext_lazy("公民身份号码校验位不正确"),
+    ("ric", "birth_date"): gettext_lazy("公民身份号码中的出生日期无效"),
+    ("ric", "birth_place"): gettext_lazy("公民身份号码前六位不是出生当年有效的行政区划代码"),
+    ("ric", "characters"): gettext_lazy("公民身份号码只能由数字和末位的X组成"),
+    ("ric", "required"): gettext_lazy("请填写公民身份号码"),
+    ("ric", "ok"): gettext_lazy("公民身份号码有效"),
 }
 
 

@@ -26,6 +26,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.core.calendar import CalendarError
@@ -36,7 +38,25 @@ from govhall.core.services import calendar_day_change
 
 MAX_CSV_BYTES = 1024 * 1024
 MIN_YEAR, MAX_YEAR = 1990, 2100
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+# Monday first: the calendar's column heads, and the day panel's heading.
+WEEKDAYS = [
+    pgettext_lazy("weekday, short", "一"),
+    pgettext_lazy("weekday, short", "二"),
+    pgettext_lazy("weekday, short", "三"),
+    pgettext_lazy("weekday, short", "四"),
+    pgettext_lazy("weekday, short", "五"),
+    pgettext_lazy("weekday, short", "六"),
+    pgettext_lazy("weekday, short", "日"),
+]
+WEEKDAY_NAMES = [
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+]
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -44,28 +64,32 @@ WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 class DayForm(forms.Form):
     is_workday = forms.TypedChoiceField(
-        label="这一天",
-        choices=[("1", "上班（工作日）"), ("0", "休息（不计入工作日）")],
+        label=gettext_lazy("这一天"),
+        choices=[("1", gettext_lazy("上班（工作日）")), ("0", gettext_lazy("休息（不计入工作日）"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label="节日名称", max_length=40, required=False, help_text="法定节假日或调休上班时填写，如：春节")
+    name = forms.CharField(
+        label=gettext_lazy("节日名称"), max_length=40, required=False, help_text=gettext_lazy("法定节假日或调休上班时填写，如：春节")
+    )
 
 
 class CsvForm(forms.Form):
-    file = forms.FileField(label="节假日安排 CSV（date,kind,name）", error_messages={"required": "请选择 CSV 文件"})
-    replace = forms.BooleanField(label="覆盖已载入的年份（会清除该年的手工修改）", required=False)
+    file = forms.FileField(
+        label=gettext_lazy("节假日安排 CSV（date,kind,name）"), error_messages={"required": gettext_lazy("请选择 CSV 文件")}
+    )
+    replace = forms.BooleanField(label=gettext_lazy("覆盖已载入的年份（会清除该年的手工修改）"), required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError("CSV 文件不能超过1 MB", code="max_size")
+            raise forms.ValidationError(_("CSV 文件不能超过1 MB"), code="max_size")
         if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("只能上传 .csv 文件", code="extension")
+            raise forms.ValidationError(_("只能上传 .csv 文件"), code="extension")
         try:
             self.text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError("CSV 须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）", code="encoding") from exc
+            raise forms.ValidationError(_("CSV 须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）"), code="encoding") from exc
         return upload
 
     def years(self) -> set[int]:
@@ -106,8 +130,8 @@ def _year_grid(year: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
                 else:
                     cells.append(_cell(day, rows.get(day), rows.get(day - dt.timedelta(days=1)), today))
             weeks.append(cells)
-        months.append({"number": month, "weeks": weeks})
-    counts = {kind: 0 for kind, _ in CalendarDay.KIND_CHOICES}
+        months.append({"number": month, "first": dt.date(year, month, 1), "weeks": weeks})
+    counts = {kind: 0 for kind, _label in CalendarDay.KIND_CHOICES}
     for row in rows.values():
         counts[row.kind] += 1
     counts["working"] = sum(1 for r in rows.values() if r.is_workday)
@@ -119,7 +143,7 @@ def _year_param(request) -> tuple[int, str]:
     if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
         return int(raw), ""
     today = timezone.localdate()
-    return today.year, f"年份“{raw}”无效，已显示今年" if raw else ""
+    return today.year, _("年份“%(year)s”无效，已显示今年") % {"year": raw} if raw else ""
 
 
 def _parse_day(value: str) -> dt.date:
@@ -153,7 +177,7 @@ def _day_panel(day: dt.date, *, form: DayForm | None = None, saved: bool = False
     row = CalendarDay.objects.select_related("updated_by").filter(date=day).first()
     if form is None and row is not None:
         form = DayForm(initial={"is_workday": "1" if row.is_workday else "0", "name": row.name})
-    return {"day": day, "row": row, "form": form, "saved": saved, "errors": errors or [], "weekday": WEEKDAYS[day.weekday()]}
+    return {"day": day, "row": row, "form": form, "saved": saved, "errors": errors or [], "weekday": WEEKDAY_NAMES[day.weekday()]}
 
 
 @login_required
@@ -193,7 +217,8 @@ def calendar_day(request, day: str):
         except PermissionDenied as exc:
             errors.append(str(exc))
         else:
-            note = f"{date:%Y-%m-%d} 已改为{row.get_kind_display()}{('（' + row.name + '）') if row.name else ''}"
+            changed = {"date": f"{date:%Y-%m-%d}", "kind": row.get_kind_display(), "name": row.name}
+            note = _("%(date)s 已改为%(kind)s（%(name)s）") % changed if row.name else _("%(date)s 已改为%(kind)s") % changed
             if request.htmx:
                 previous = CalendarDay.objects.filter(date=date - dt.timedelta(days=1)).first()
                 cell = _cell(date, row, previous, timezone.localdate())
@@ -226,15 +251,17 @@ def calendar_upload(request):
         clash = sorted(years & set(CalendarYear.objects.values_list("year", flat=True)))
         if clash and not form.cleaned_data["replace"]:
             shown = "、".join(str(y) for y in clash)
-            upload_errors.append(f"{shown}年已载入工作日历。如要用此文件替换，请勾选“覆盖已载入的年份”（该年的手工修改会被清除）")
+            upload_errors.append(
+                _("%(years)s年已载入工作日历。如要用此文件替换，请勾选“覆盖已载入的年份”（该年的手工修改会被清除）") % {"years": shown}
+            )
         else:
             try:
                 loaded = _load_text(form.text, form.cleaned_data["file"].name)
             except ValidationError as exc:
                 upload_errors.extend(e.message for e in exc.errors)
             else:
-                summary = "；".join(f"{year}年 {days} 天" for year, days in loaded.items())
-                messages.success(request, f"已载入：{summary}")
+                summary = "；".join(_("%(year)s年 %(days)s 天") % {"year": year, "days": days} for year, days in loaded.items())
+                messages.success(request, _("已载入：%(summary)s") % {"summary": summary})
                 return redirect(f"{reverse('staff-calendar')}?year={min(loaded)}")
     year = _int_or_none(request.POST.get("year")) or timezone.localdate().year
     page_form = form if not form.is_valid() else CsvForm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govhall.core.errors import ErrorCollector, PermissionDenied, ValidationError
 from govhall.core.identifiers import check
@@ -23,21 +24,21 @@ def department_save(
 ) -> Department:
     """Create a department, or update `department`. The USCC must pass GB 32100."""
     if actor is not None and not actor.has_perm("org.add_department" if department is None else "org.change_department"):
-        raise PermissionDenied("无权维护部门信息")
+        raise PermissionDenied(_("无权维护部门信息"))
     errors = ErrorCollector()
     name = (name or "").strip()
     if not name:
-        errors.add("name", "required", "部门名称不能为空")
+        errors.add("name", "required", _("部门名称不能为空"))
     result = check("uscc", uscc)
     if not result.valid:
         errors.add("uscc", result.rule, result.message)
     if kind not in dict(Department.KIND_CHOICES):
-        errors.add("kind", "choice", "部门类型不正确")
+        errors.add("kind", "choice", _("部门类型不正确"))
     others = Department.objects.exclude(pk=department.pk if department else None)
     if name and others.filter(name=name).exists():
-        errors.add("name", "unique", f"部门“{name}”已存在")
+        errors.add("name", "unique", _("部门“%(name)s”已存在") % {"name": name})
     if result.valid and others.filter(uscc=result.value).exists():
-        errors.add("uscc", "unique", f"统一社会信用代码 {result.value} 已被其他部门使用")
+        errors.add("uscc", "unique", _("统一社会信用代码 %(uscc)s 已被其他部门使用") % {"uscc": result.value})
     errors.raise_if_any()
     with transaction.atomic():
         target = department or Department()
@@ -50,12 +51,12 @@ def department_save(
 def window_set_items(*, actor, window: Window, items) -> Window:
     """Set which items a specialised window accepts (ORG-3)."""
     if actor is not None and not actor.has_perm("org.change_window"):
-        raise PermissionDenied("无权设置窗口可受理事项")
+        raise PermissionDenied(_("无权设置窗口可受理事项"))
     staff = getattr(actor, "staff", None)
     if actor is not None and not actor.has_perm("catalog.manage_all_items") and (staff is None or staff.centre_id != window.centre_id):
-        raise PermissionDenied("只能设置本中心的窗口")
+        raise PermissionDenied(_("只能设置本中心的窗口"))
     if window.accepts_all_items:
-        raise ValidationError("items", "comprehensive_window", "综合受理窗口可受理全部事项，无需逐项设置")
+        raise ValidationError("items", "comprehensive_window", _("综合受理窗口可受理全部事项，无需逐项设置"))
     with transaction.atomic():
         window.items.set(items)
     return window
