@@ -34,6 +34,7 @@ run:
 ## test: set up and run the whole suite (unit, API and browser tests)
 test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check govhall bench
+	$(BIN)/mypy govhall bench
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed
@@ -45,6 +46,7 @@ test-browser: $(VENV)/.installed node_modules/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check govhall bench
 	$(BIN)/ruff format --check govhall bench
+	$(BIN)/mypy govhall bench
 
 ## worker: run background tasks (deadline checks, reports, imports)
 worker:

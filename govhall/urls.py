@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("govhall.core.urls")),
     path("", include("govhall.catalog.urls")),
+    path("staff/org/", include("govhall.org.urls_staff")),
 ]

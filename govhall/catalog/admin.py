@@ -20,7 +20,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 class VersionInline(ReadOnlyInline):
     model = ItemVersion
-    fields = [
+    # Tuples, not lists: the same sequence serves as `fields` and `readonly_fields`, whose stubs
+    # declare different list types but accept the same tuple.
+    fields = (
         "number",
         "name",
         "department",
@@ -30,7 +32,7 @@ class VersionInline(ReadOnlyInline):
         "created_by",
         "created_at",
         "reason",
-    ]
+    )
     readonly_fields = fields
     ordering = ["-number"]
     verbose_name_plural = "版本"
@@ -38,7 +40,7 @@ class VersionInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = ItemEvent
-    fields = ["at", "kind", "actor", "reason", "before", "after"]
+    fields = ("at", "kind", "actor", "reason", "before", "after")
     readonly_fields = fields
     ordering = ["-at", "-id"]
     verbose_name_plural = "变更记录"
@@ -50,7 +52,7 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "department"]
     search_fields = ["code", "name", "search_text"]
     list_select_related = ["department", "current_version"]
-    readonly_fields = ["code", "name", "department", "status", "current_version", "created_at", "updated_at"]
+    readonly_fields = ("code", "name", "department", "status", "current_version", "created_at", "updated_at")
     fields = readonly_fields
     inlines = [VersionInline, EventInline]
 

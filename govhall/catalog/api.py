@@ -95,7 +95,7 @@ class SearchParams(Schema):
 
 
 def summary(item: Item) -> dict[str, Any]:
-    v = item.current_version
+    v = item.current
     return {
         "id": item.id,
         "code": item.code,
@@ -114,7 +114,7 @@ def summary(item: Item) -> dict[str, Any]:
 
 
 def detail(item: Item) -> dict[str, Any]:
-    v = item.current_version
+    v = item.current
     return {
         "id": item.id,
         "code": item.code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -56,7 +56,7 @@ def _chunk_data(ids: list[int]) -> Iterator[dict[str, Any]]:
     ):
         topics[version_id].append(name)
     questions = _rows_by_version(SituationQuestion.objects.filter(version_id__in=ids), "key", "text", "seq")
-    options: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    options: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for option in (
         SituationOption.objects.filter(question__version_id__in=ids)
         .order_by("question_id", "seq")

@@ -9,6 +9,7 @@ documented for other counties in docs/catalog-excel-format.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,7 +33,7 @@ class Column:
     label: str
     kind: str = TEXT
     required: bool = False
-    options: list[tuple[str, str]] | None = None
+    options: Sequence[tuple[str | bool, str]] | None = None  # (code, Chinese name); codes are True/False for BOOL
     width: int = 14
     note: str = ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -109,8 +109,9 @@ class ItemForm(forms.Form):
             self.fields["code"].error_messages["required"] = _("%(label)s不能为空") % {"label": FIELD_LABELS["code"]}
             self.fields["department"].required = True
             self.fields["department"].error_messages["required"] = _("%(label)s不能为空") % {"label": FIELD_LABELS["department"]}
-            self.fields["department"].queryset = departments if departments is not None else Department.objects.none()
-            self.fields["department"].empty_label = _("请选择实施主体")
+            department = cast(forms.ModelChoiceField, self.fields["department"])
+            department.queryset = departments if departments is not None else Department.objects.none()
+            department.empty_label = _("请选择实施主体")
             self.fields["reason"].required = False
             self.fields["reason"].label = _("新增说明")
             self.fields["reason"].widget.attrs["placeholder"] = _("默认为“新增事项”")
@@ -285,7 +286,7 @@ def rows_from_data(data: dict[str, Any]) -> dict[str, list[Row]]:
             rows["options"].append(Row({"question": question["key"], "key": option["key"], "label": option["label"]}))
     for key in ("materials", "fees", "steps", "intermediaries"):
         for entry in data.get(key) or []:
-            values = {}
+            values: dict[str, Any] = {}
             for column in TABLES_BY_KEY[key].columns:
                 value = entry.get(column.name, column.default)
                 if column.kind == "checkbox":
@@ -323,7 +324,7 @@ def rows_from_post(post, *, remove: str = "") -> dict[str, list[Row]]:
             submitted = found[table.key][index]
             if f"{table.key}-{index}-row" not in post:
                 continue
-            values = {}
+            values: dict[str, Any] = {}
             for column in table.columns:
                 if column.kind == "checkbox":
                     values[column.name] = column.name in submitted and submitted[column.name] not in ("", "0", "off", "false")
@@ -419,7 +420,8 @@ class ItemEditor:
     def apply_form_errors(self) -> None:
         for name, messages in self.form.errors.items():
             label = str(self.form.fields[name].label) if name in self.form.fields else ""
-            for message in messages:
+            # ErrorList yields each message as a str; its stub types the items as ValidationError | str.
+            for message in map(str, messages):
                 text = (
                     message
                     if not label or message.startswith(label)
@@ -525,7 +527,7 @@ def check_xlsx_upload(upload: UploadedFile) -> None:
         raise DjangoValidationError(
             _("文件不能超过10 MB（当前%(size).1f MB）"), code="max_size", params={"size": upload.size / 1024 / 1024}
         )
-    if not upload.name.lower().endswith(".xlsx"):
+    if not (upload.name or "").lower().endswith(".xlsx"):
         raise DjangoValidationError(_("只能上传 .xlsx 格式的 Excel 文件"), code="extension")
     upload.seek(0)
     try:

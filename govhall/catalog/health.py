@@ -31,7 +31,7 @@ def catalog_health(*, department_id: int | None = None) -> list[HealthRow]:
         qs = qs.filter(department_id=department_id)
     rows = []
     for item in qs:
-        v = item.current_version
+        v = item.current
         problems = []
         if v.handling_type == "promised" and v.promised_limit_days >= v.legal_limit_days:
             problems.append(f"承诺时限（{v.promised_limit_days}）未少于法定时限（{v.legal_limit_days}）")

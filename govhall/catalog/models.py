@@ -61,6 +61,15 @@ class Item(models.Model):
         return self.name
 
     @property
+    def current(self) -> "ItemVersion":
+        """The current version, for code that needs one. `item_create` writes the first version in
+        the same transaction as the item, so only a half-built row lacks it; `current_version`
+        stays nullable because the item row has to exist before its first version can point at it."""
+        if self.current_version is None:
+            raise ItemVersion.DoesNotExist(f"事项 {self.code} 还没有版本")
+        return self.current_version
+
+    @property
     def implementation_code(self) -> str:
         """实施编码: the implementing body's USCC followed by the basic code."""
         return f"{self.department.uscc}{self.code}"

@@ -54,7 +54,7 @@ def item_guide_pdf(*, item: Item, version: ItemVersion | None = None, selected: 
     # A printed guide is a Chinese document whatever language the page was shown in; the choice
     # names it prints (get_*_display) follow the active language, so print them in Chinese.
     with translation.override("zh-hans"):
-        return _document(item=item, version=version or item.current_version, selected=selected or set(), kind=kind)
+        return _document(item=item, version=version or item.current, selected=selected or set(), kind=kind)
 
 
 def _document(*, item: Item, version: ItemVersion, selected: set[str], kind: str) -> bytes:
@@ -206,7 +206,7 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
 
     doc.heading("五、办理流程")
     if steps:
-        rows = [
+        step_rows = [
             (
                 str(i),
                 s.name + (f"（适用情形：{cond}）" if (cond := situation.applies_when(s)) and not situation.refs else ""),
@@ -216,7 +216,7 @@ def _guide_body(doc: GovDocument, version: ItemVersion, materials: list[Material
             for i, s in enumerate(steps, start=1)
         ]
         doc.data_table(
-            ["序号", "办理环节", "办理人员", "环节时限"], rows, col_widths=(12, doc.epw - 82, 35, 35), aligns=("C", "L", "C", "C")
+            ["序号", "办理环节", "办理人员", "环节时限"], step_rows, col_widths=(12, doc.epw - 82, 35, 35), aligns=("C", "L", "C", "C")
         )
 
     commitment = (

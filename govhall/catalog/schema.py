@@ -437,7 +437,7 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
         )
     out["fees"] = fees
 
-    steps = []
+    steps: list[dict[str, Any]] = []
     for si, step in enumerate(data.get("steps") or []):
         sp = f"{p}steps[{si}]"
         steps.append(
@@ -461,8 +461,8 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
 
     checklist = []
     for ci, point in enumerate(data.get("checklist") or []):
-        text = point.get("text") if isinstance(point, dict) else point
-        checklist.append(_text(errors, f"{p}checklist[{ci}]", FIELD_LABELS["checklist"], text, required=True, max_length=500))
+        point_text = point.get("text") if isinstance(point, dict) else point
+        checklist.append(_text(errors, f"{p}checklist[{ci}]", FIELD_LABELS["checklist"], point_text, required=True, max_length=500))
     out["checklist"] = checklist
 
     intermediaries = []

@@ -110,7 +110,9 @@ def departments_for_editor(*, user) -> QuerySet[Department]:
     if user.has_perm("catalog.manage_all_items"):
         return qs
     staff = getattr(user, "staff", None)
-    return qs.filter(pk=getattr(staff, "department_id", None)) if staff else qs.none()
+    if staff is None or staff.department_id is None:
+        return qs.none()
+    return qs.filter(pk=staff.department_id)
 
 
 def applicable(version: ItemVersion, selected: set[str]) -> tuple[list, list]:
@@ -146,7 +148,8 @@ def topics_by_audience() -> tuple[list[tuple[Topic, int]], list[tuple[Topic, int
         person_only=Count("itemversion", filter=active & Q(itemversion__for_person=True, itemversion__for_enterprise=False)),
         enterprise_only=Count("itemversion", filter=active & Q(itemversion__for_enterprise=True, itemversion__for_person=False)),
     ).order_by("id")
-    people, enterprises = [], []
+    people: list[tuple[Topic, int]] = []
+    enterprises: list[tuple[Topic, int]] = []
     for t in rows:
         if t.person and (t.person_only or t.person >= t.enterprise):
             people.append((t, t.person))

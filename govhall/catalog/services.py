@@ -157,9 +157,9 @@ def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expecte
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status == Item.STATUS_CANCELLED:
             raise ValidationError("status", "cancelled", _("已取消的事项不能再修改"))
-        if expected_version is not None and locked.current_version.number != expected_version:
+        if expected_version is not None and locked.current.number != expected_version:
             raise Conflict(_("该事项已被他人修改，请刷新后在最新版本上修改"))
-        before = version_to_data(locked.current_version)
+        before = version_to_data(locked.current)
         version = _write_version(item=locked, data=cleaned, actor=actor, reason=reason.strip())
         if version_to_data(version) == {**before}:
             raise ValidationError("data", "unchanged", _("没有任何改动，未生成新版本"))
@@ -225,7 +225,7 @@ def _move(*, actor, item: Item, kind: str, reason: str, department: Department, 
         locked = Item.objects.select_for_update().get(pk=item.pk)
         if locked.status == Item.STATUS_CANCELLED:
             raise ValidationError("status", "cancelled", _("已取消的事项不能下放或划转"))
-        data = version_to_data(locked.current_version)
+        data = version_to_data(locked.current)
         before = {"department": data["department"], "level": data["level"]}
         data["department"] = department
         if level:

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
@@ -22,6 +21,7 @@ from govhall.catalog.excel import catalog_export
 from govhall.catalog.models import Item, ItemVersion, Topic
 from govhall.catalog.pdf import guide_filename, item_guide_pdf
 from govhall.catalog.selectors import ItemFilters, applicable, get_item, items_search
+from govhall.core.http import HtmxHttpRequest, attachment_disposition
 from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
 
@@ -89,7 +89,7 @@ def _page_base(filters: ItemFilters) -> str:
     return f"{reverse('catalog-list')}?{query}{'&' if query else ''}page="
 
 
-def _is_partial(request: HttpRequest) -> bool:
+def _is_partial(request: HtmxHttpRequest) -> bool:
     # A history restore (back button after hx-push-url) needs the whole page.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -101,7 +101,7 @@ def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
-def catalog_list(request: HttpRequest) -> HttpResponse:
+def catalog_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = _filters_from(request.GET)
     page = Paginator(items_search(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -133,7 +133,7 @@ def catalog_export_xlsx(request: HttpRequest) -> HttpResponse:
     body = catalog_export(items=items_search(filters=filters))
     name = LIST_NAMES.get(filters.public_list, _("政务服务事项清单"))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.xlsx")
+    response["Content-Disposition"] = attachment_disposition(f"{name}.xlsx")
     return response
 
 
@@ -240,9 +240,9 @@ def _canonical_item_url(item: Item, situation: Situation) -> str:
 
 
 @require_GET
-def catalog_item(request: HttpRequest, item_id: int) -> HttpResponse:
+def catalog_item(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     item = get_item(item_id=item_id, user=request.user)
-    version = item.current_version
+    version = item.current
     situation = _parse_situation(version, request.GET)
     canonical = _canonical_item_url(item, situation)
     if any(key.startswith("s.") for key in request.GET) and not request.htmx and not situation.invalid:
@@ -271,8 +271,9 @@ def catalog_item_pdf(request: HttpRequest, item_id: int) -> HttpResponse:
     if kind not in GUIDE_KINDS:
         raise Http404
     item = get_item(item_id=item_id, user=request.user)
-    situation = _parse_situation(item.current_version, request.GET)
-    body = item_guide_pdf(item=item, version=item.current_version, selected=situation.selected or None, kind=kind)
+    version = item.current
+    situation = _parse_situation(version, request.GET)
+    body = item_guide_pdf(item=item, version=version, selected=situation.selected or None, kind=kind)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, guide_filename(item, kind))
+    response["Content-Disposition"] = attachment_disposition(guide_filename(item, kind))
     return response

@@ -22,7 +22,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,6 +47,7 @@ from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.search import normalise_query
 from govhall.catalog.selectors import departments_for_editor, get_item_for_editor, items_for_editor
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.core.http import attachment_disposition
 from govhall.core.i18n import translated_choices
 from govhall.org.models import Department
 
@@ -193,7 +193,7 @@ def item_new(request):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, item_id: int):
     item = get_item_for_editor(user=request.user, item_id=item_id)
-    version = item.current_version
+    version = item.current
     if request.method == "GET":
         data = services.version_to_data(version)
         initial = {**ItemForm.initial_from_data(data), "expected_version": version.number}
@@ -253,7 +253,12 @@ def item_row(request):
 
 # --- history ----------------------------------------------------------------------------------
 
-STATUS_LABELS = dict(Item.STATUS_CHOICES)
+STATUS_LABELS: dict[str, StrOrPromise] = dict(Item.STATUS_CHOICES)
+
+
+def _choice_label(labels: dict[str, StrOrPromise], value: str | None) -> StrOrPromise | None:
+    """A choice stored in an event, by its label; a value that is no longer a choice shows as is."""
+    return labels.get(value, value) if value is not None else None
 
 
 def _event_change(event: ItemEvent) -> str:
@@ -261,13 +266,13 @@ def _event_change(event: ItemEvent) -> str:
     if "department" in after:
         moved = {"before": before.get("department", ""), "after": after["department"]}
         if before.get("level") != after.get("level"):
-            levels = dict(translated_choices(choices.LEVELS))
-            moved["level_before"] = levels.get(before.get("level"), before.get("level"))
-            moved["level_after"] = levels.get(after.get("level"), after.get("level"))
+            levels: dict[str, StrOrPromise] = dict(translated_choices(choices.LEVELS))
+            moved["level_before"] = _choice_label(levels, before.get("level"))
+            moved["level_after"] = _choice_label(levels, after.get("level"))
             return _("由“%(before)s”至“%(after)s”（层级：%(level_before)s → %(level_after)s）") % moved
         return _("由“%(before)s”至“%(after)s”") % moved
     if "status" in after:
-        return f"{STATUS_LABELS.get(before.get('status'), before.get('status'))} → {STATUS_LABELS.get(after['status'], after['status'])}"
+        return f"{_choice_label(STATUS_LABELS, before.get('status'))} → {_choice_label(STATUS_LABELS, after['status'])}"
     return ""
 
 
@@ -281,7 +286,7 @@ def item_history(request, item_id: int):
     item = get_item_for_editor(user=request.user, item_id=item_id)
     versions = list(item.versions.select_related("created_by").order_by("-number"))
     numbers = {v.number for v in versions}
-    b = _int_param(request.GET.get("b")) or item.current_version.number
+    b = _int_param(request.GET.get("b")) or item.current.number
     a = _int_param(request.GET.get("a"))
     if a is None:
         a = b - 1
@@ -363,9 +368,8 @@ def item_action(request, item_id: int, action: str):
     item = get_item_for_editor(user=request.user, item_id=item_id)
     title, explanation, done = ACTIONS[action]
     moving = action in ("delegate", "transfer")
-    form_class = MoveForm if moving else ReasonForm
-    form_kwargs = {"departments": _move_targets(action, item)} if moving else {}
-    form = form_class(request.POST or None, **form_kwargs)
+    data = request.POST or None
+    form = MoveForm(data, departments=_move_targets(action, item)) if moving else ReasonForm(data)
     page_errors: list[str] = []
     status = 200
     if request.method == "POST":
@@ -476,7 +480,7 @@ def health(request):
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = attachment_disposition(filename)
     return response
 
 

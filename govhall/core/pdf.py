@@ -306,11 +306,11 @@ class GovDocument(FPDF):
                 for text in heading_cells:
                     heading_row.cell(text, align="C")
             for part in body:
-                row = table.row()
+                table_row = table.row()
                 for i, text in enumerate(part):
                     style = label_style if i in label_columns else (column_styles or {}).get(i)
                     colspan = len(col_widths) - i if i == len(part) - 1 else 1
-                    row.cell(text, style=style, colspan=colspan)
+                    table_row.cell(text, style=style, colspan=colspan)
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
         self.ln(1.5)
         return self.get_y()
@@ -435,6 +435,20 @@ def _ref(head: bytes, key: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _required_ref(head: bytes, key: bytes) -> int:
+    ref = _ref(head, key)
+    if ref is None:
+        raise ValueError(f"not a GovDocument PDF: no /{key.decode()} reference")
+    return ref
+
+
+def _required_match(pattern: bytes, data: bytes) -> re.Match[bytes]:
+    match = re.search(pattern, data, re.S)
+    if match is None:
+        raise ValueError(f"not a GovDocument PDF: nothing matches {pattern!r}")
+    return match
+
+
 def pdf_images(data: bytes) -> list[bytes]:
     """The (still encoded) data of every image in a PDF written by `GovDocument`, in object order."""
     return [
@@ -450,16 +464,17 @@ def pdf_text(data: bytes) -> list[str]:
     maps, Flate streams, no object streams)."""
     objects = _pdf_objects(data)
     catalog = next(head for head, _ in objects.values() if re.search(rb"/Type\s*/Catalog", head))
-    pages_root = objects[_ref(catalog, b"Pages")][0]
-    page_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids\s*\[(.*?)\]", pages_root, re.S).group(1))]
+    pages_root = objects[_required_ref(catalog, b"Pages")][0]
+    page_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", _required_match(rb"/Kids\s*\[(.*?)\]", pages_root).group(1))]
     cmaps: dict[int, dict[int, str]] = {}
     pages: list[str] = []
     for page_id in page_ids:
         head = objects[page_id][0]
-        resources = objects[_ref(head, b"Resources")][0] if _ref(head, b"Resources") else head
+        resources_id = _ref(head, b"Resources")
+        resources = objects[resources_id][0] if resources_id else head
         fonts_dict = re.search(rb"/Font\s*<<(.*?)>>", resources, re.S)
         fonts = {name: int(num) for name, num in re.findall(rb"/(\w+)\s+(\d+) 0 R", fonts_dict.group(1))} if fonts_dict else {}
-        content_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", re.search(rb"/Contents\s*(\[.*?\]|\d+ 0 R)", head, re.S).group(1))]
+        content_ids = [int(n) for n in re.findall(rb"(\d+) 0 R", _required_match(rb"/Contents\s*(\[.*?\]|\d+ 0 R)", head).group(1))]
         content = b"\n".join(objects[c][1] or b"" for c in content_ids)
         lines: list[str] = []
         font: dict[int, str] = {}

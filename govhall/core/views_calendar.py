@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from govhall.core.calendar import CalendarError
 from govhall.core.calendar_load import load_csv
 from govhall.core.errors import FieldError, PermissionDenied, ValidationError
+from govhall.core.http import HtmxHttpRequest
 from govhall.core.models import CalendarDay, CalendarYear
 from govhall.core.services import calendar_day_change
 
@@ -123,7 +124,7 @@ def _year_grid(year: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
     for month in range(1, 13):
         weeks = []
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, Any] | None] = []  # None pads the days of the next or previous month
             for day in week:
                 if day.month != month:
                     cells.append(None)
@@ -198,7 +199,7 @@ def calendar_year(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_day(request, day: str):
+def calendar_day(request: HtmxHttpRequest, day: str) -> HttpResponse:
     _require(request.user, "core.change_calendarday")
     date = _parse_day(day)
     if request.method == "GET":

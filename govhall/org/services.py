@@ -34,7 +34,7 @@ def department_save(
         errors.add("uscc", result.rule, result.message)
     if kind not in dict(Department.KIND_CHOICES):
         errors.add("kind", "choice", _("部门类型不正确"))
-    others = Department.objects.exclude(pk=department.pk if department else None)
+    others = Department.objects.exclude(pk=department.pk) if department else Department.objects.all()
     if name and others.filter(name=name).exists():
         errors.add("name", "unique", _("部门“%(name)s”已存在") % {"name": name})
     if result.valid and others.filter(uscc=result.value).exists():
