@@ -21,41 +21,13 @@ from govhall.catalog.models import (
     Step,
     Topic,
 )
-from govhall.catalog.schema import validate_item_data
+from govhall.catalog.schema import SCALAR_FIELDS, validate_item_data
 from govhall.catalog.search import build_search_text
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.org.models import Department
 
-VERSION_SCALARS = [
-    "name",
-    "name_en",
-    "item_type",
-    "department",
-    "level",
-    "legal_basis",
-    "conditions",
-    "handling_type",
-    "legal_limit_days",
-    "promised_limit_days",
-    "visits",
-    "online_depth",
-    "tongban_scope",
-    "commitment_allowed",
-    "commitment_verify_days",
-    "rongque",
-    "result_name",
-    "result_type",
-    "licence_type",
-    "accountability",
-    "random_check",
-    "proof_item",
-    "enterprise_permit",
-    "supervision_item",
-    "location",
-    "office_hours",
-    "phone",
-    "complaint_phone",
-]
+# The elements stored as columns of ItemVersion (code lives on Item; audience and topics are mapped).
+VERSION_SCALARS = [f for f in SCALAR_FIELDS if f not in ("code", "audience", "topics")]
 
 
 # --- permission -------------------------------------------------------------------------------
