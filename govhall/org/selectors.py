@@ -1,9 +1,19 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from govhall.catalog.models import Item
-from govhall.org.models import Window
+from govhall.org.models import Department, ServiceCentre, StaffProfile, Window
+from govhall.org.roles import ROLE_LABELS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def items_for_window(*, window: Window) -> QuerySet[Item]:
@@ -167,9 +177,74 @@ def centre_windows(*, centre: ServiceCentre, user) -> CentreWindows:
 
 
 def stationed_departments(*, centres: list[ServiceCentre]) -> dict[int, list[Department]]:
-    """Centre id → the departments stationed there (through its active windows)."""
-    result: dict[int, dict[int, Department]] = defaultdict(dict)
-    through = Window.departments.through.objects.filter(window__centre__in=centres, window__is_active=True).select_related("department")
-    for link in through.order_by("department_id"):
-        result[link.window.centre_id if False else _centre_of(link)][link.department_id] = link.department
-    return {centre_id: list(departments.values()) for centre_id, departments in result.items()}
+    """Centre id → the departments stationed there (进驻部门, through its windows in use)."""
+    links = (
+        Window.departments.through.objects.filter(window__centre__in=centres, window__is_active=True)
+        .values_list("window__centre_id", "department_id")
+        .distinct()
+    )
+    pairs = list(links)
+    departments = Department.objects.in_bulk({department_id for _centre, department_id in pairs})
+    result: dict[int, list[Department]] = defaultdict(list)
+    for centre_id, department_id in sorted(pairs):
+        result[centre_id].append(departments[department_id])
+    return dict(result)
+
+
+# --- windows and departments for the staff pages ----------------------------------------------
+
+
+def windows_for_editor(*, user) -> QuerySet[Window]:
+    """Windows whose items this user may set: a centre admin's own centre, every centre for a
+    system admin (the rule window_set_items enforces)."""
+    qs = Window.objects.select_related("centre")
+    if not user.has_perm("org.change_window"):
+        return qs.none()
+    if user.has_perm("catalog.manage_all_items"):
+        return qs
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.centre_id is None:
+        return qs.none()
+    return qs.filter(centre_id=staff.centre_id)
+
+
+def get_window_for_editor(*, user, window_id: int) -> Window:
+    """The window, or 404 when it does not exist or is not this user's to set."""
+    window = windows_for_editor(user=user).filter(pk=window_id).first()
+    if window is None:
+        raise Http404
+    return window
+
+
+@dataclass
+class StaffRow:
+    profile: StaffProfile
+    roles: list[StrOrPromise]
+
+
+def staff_of_centre(*, centre: ServiceCentre) -> list[StaffRow]:
+    """Staff who work at the centre or at one of its windows, by window number."""
+    profiles = (
+        StaffProfile.objects.filter(Q(centre=centre) | Q(window__centre=centre), user__is_active=True)
+        .select_related("user", "window", "department")
+        .prefetch_related("user__groups")
+        .order_by(F("window__number").asc(nulls_first=True), "user__username")
+    )
+    return [
+        StaffRow(profile, [ROLE_LABELS.get(g.name, g.name) for g in sorted(profile.user.groups.all(), key=lambda g: g.name)])
+        for profile in profiles
+    ]
+
+
+def departments_overview(*, kind: str = "") -> QuerySet[Department]:
+    """Implementing bodies with the number of their items in use (`items_in_use`)."""
+    qs = Department.objects.select_related("division").annotate(items_in_use=Count("items", filter=Q(items__status=Item.STATUS_ACTIVE)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("id")
+
+
+def window_item_counts(*, windows: Iterable[Window]) -> list[tuple[int, int]]:
+    """(window id, number of active items it accepts) for windows that list their items."""
+    links = Window.items.through.objects.filter(window__in=windows, item__status=Item.STATUS_ACTIVE)
+    return list(links.values("window_id").annotate(n=Count("item_id")).values_list("window_id", "n"))
