@@ -22,11 +22,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## demo: set up, load the demo county (新巴尔虎右旗) and serve it at http://$(HOST) on SQLite
+## demo: set up, load the demo county (新巴尔虎右旗) and serve it at http://$(HOST) on SQLite, with the
+## background worker (Excel imports and other tasks) running beside the web server until it stops
+## (--no-reload: $! is then the worker itself, not an autoreloader whose child would outlive it)
 demo: setup
 	$(MANAGE) load_demo
 	@echo "govhall 已启动：http://$(HOST)/  （工作人员账号见 README）"
-	$(MANAGE) runserver $(HOST)
+	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(MANAGE) runserver $(HOST)
 
 run:
 	$(MANAGE) runserver $(HOST)

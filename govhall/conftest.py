@@ -22,6 +22,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_roles()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Files a test keeps (a job's upload and reports) go to its own directory, not to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def county(db):
     """A small county: departments, a centre with windows, staff for every role, a few items."""
@@ -107,6 +114,15 @@ def pytest_runtest_teardown(item, nextitem):
         with blocker.unblock():
             _seed_reference_data()
     return result
+
+
+@pytest.fixture
+def committed_county(request, transactional_db, django_db_blocker):
+    """The small county, committed, for a test that needs real commits without a live server (the
+    background worker picking up a task queued on commit)."""
+    _seed_reference_data()
+    request.node.stash[_RESEED_AFTER_TEARDOWN] = django_db_blocker
+    return build_small_county()
 
 
 @pytest.fixture

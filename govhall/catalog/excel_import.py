@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,14 @@ from govhall.catalog.models import Item
 from govhall.catalog.schema import FIELD_LABELS, FIELD_LABELS_ZH, clean_item_data
 from govhall.catalog.services import can_edit_department_items, item_create, item_update
 from govhall.core.errors import DomainError, ErrorCollector, PermissionDenied
+
+# Told how far an import got: (done, total, what it is doing); 0 of 0 while there is nothing to count.
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    pass
+
 
 # --- the report ---------------------------------------------------------------------------------
 
@@ -240,9 +249,10 @@ def _open_workbook(file: Any):
     return load_workbook(file, read_only=True, data_only=True)
 
 
-def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
+def _read(file: Any, reader: _Reader, progress: Progress) -> tuple[list[_Entry], set[str]]:
     """Assemble one entry per row of the 事项 sheet; returns the entries and the child sheets present."""
     report = reader.report
+    progress(0, 0, _("正在读取工作簿"))
     try:
         wb = _open_workbook(file)
     except Exception as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException …)
@@ -254,6 +264,7 @@ def _read(file: Any, reader: _Reader) -> tuple[list[_Entry], set[str]]:
             name = ws.title.strip()
             spec = SHEET_BY_NAME.get(name)
             if spec is not None:
+                progress(0, 0, _("正在读取工作表“%(sheet)s”") % {"sheet": name})
                 sheets[name] = reader.rows(ws, spec)
             elif name != README_SHEET and any(not _blank(v) for row in ws.iter_rows(values_only=True) for v in row):
                 reader.fail(
@@ -422,16 +433,20 @@ def _existing(codes: list[str]) -> tuple[dict[str, Item], dict[str, dict[str, An
     return items, {data["code"]: data for data in current_data(version_ids)}
 
 
-def catalog_import(*, actor, file: Any, valid_only: bool = False, reason: str = "Excel导入") -> ImportReport:
+def catalog_import(
+    *, actor, file: Any, valid_only: bool = False, reason: str = "Excel导入", progress: Progress | None = None
+) -> ImportReport:
     """Import a catalog workbook. Every row is checked first; with any error nothing is saved,
     unless `valid_only`, which saves the items without errors and skips the rest.
-    `file` is a path, bytes or an uploaded file; `actor=None` is a system import (command line)."""
+    `file` is a path, bytes or an uploaded file; `actor=None` is a system import (command line).
+    `progress` hears each phase: reading the sheets, checking item N of M, saving item N of M."""
     if actor is not None and not actor.has_perm("catalog.import_catalog"):
         raise PermissionDenied(_("无权导入事项清单"))
     reason = (reason or "").strip() or "Excel导入"
     report = ImportReport(valid_only=valid_only)
     reader = _Reader(report)
-    entries, present = _read(file, reader)
+    progress = progress or _no_progress
+    entries, present = _read(file, reader, progress)
     if reader.structural:
         report.blocked = True
         return report
@@ -439,7 +454,9 @@ def catalog_import(*, actor, file: Any, valid_only: bool = False, reason: str = 
     item_columns = reader.headers[ITEM_SHEET.name]
     items, existing = _existing([e.code for e in entries])
     to_save: list[_Entry] = []
-    for entry in entries:
+    checking = _("正在校验事项")
+    for done, entry in enumerate(entries):
+        progress(done, len(entries), checking)
         entry.item = items.get(entry.code)
         data = _assemble(entry, existing.get(entry.code), item_columns, present)
         errors = ErrorCollector()
@@ -456,6 +473,7 @@ def catalog_import(*, actor, file: Any, valid_only: bool = False, reason: str = 
             report.skipped_codes.append(entry.code)
         else:
             to_save.append(entry)
+    progress(len(entries), len(entries), checking)
 
     if report.errors and not valid_only:
         report.blocked = True
@@ -463,9 +481,12 @@ def catalog_import(*, actor, file: Any, valid_only: bool = False, reason: str = 
         report.skipped_codes.clear()
         return report
     try:
+        saving = _("正在保存事项")
         with transaction.atomic():
-            for entry in to_save:
+            for done, entry in enumerate(to_save):
+                progress(done, len(to_save), saving)
                 _save(actor, entry, reason, report)
+            progress(len(to_save), len(to_save), saving)
             if report.skipped_codes and not valid_only:
                 raise _Abort
     except _Abort:

@@ -3,8 +3,10 @@ transaction and records an ItemEvent. Every change to an item's elements is a ne
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,8 @@ from govhall.catalog.models import (
 from govhall.catalog.schema import SCALAR_FIELDS, validate_item_data
 from govhall.catalog.search import build_search_text
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.core.jobs import job_create
+from govhall.core.models import Job
 from govhall.org.models import Department
 
 # The elements stored as columns of ItemVersion (code lives on Item; audience and topics are mapped).
@@ -228,6 +232,26 @@ def item_transfer(*, actor, item: Item, to_department: Department, reason: str) 
     if to_department.id == item.department_id:
         raise ValidationError("to_department", "same_department", _("划入部门与当前实施主体相同"))
     return _move(actor=actor, item=item, kind="transferred", reason=reason, department=to_department, level=None)
+
+
+# --- Excel import in the background ------------------------------------------------------------
+
+IMPORT_JOB_KIND = "catalog.import"
+
+
+def catalog_import_start(*, actor, file: File, valid_only: bool, reason: str) -> Job:
+    """Start an Excel import (CAT-4) in the background: keep the file, create the job and queue
+    the task once the job is committed. The page then follows the job; `catalog_import` checks
+    every row in the worker exactly as it did in the request."""
+    # tasks imports excel_import, which imports this module
+    from govhall.catalog.tasks import import_catalog_job
+
+    if not actor.has_perm("catalog.import_catalog"):
+        raise PermissionDenied(_("无权导入事项清单"))
+    with transaction.atomic():
+        job = job_create(actor=actor, kind=IMPORT_JOB_KIND, params={"valid_only": valid_only, "reason": reason}, upload=file)
+        transaction.on_commit(partial(import_catalog_job.enqueue, job.pk))
+    return job
 
 
 # --- reading versions back --------------------------------------------------------------------

@@ -14,6 +14,5 @@ urlpatterns = [
     path("health/", views_staff.health, name="staff-health"),
     path("health/export/", views_staff.health_export, name="staff-health-export"),
     path("import/", views_staff.import_page, name="staff-import"),
-    path("import/errors/", views_staff.import_errors_download, name="staff-import-errors"),
     path("export/", views_staff.export_all, name="staff-export"),
 ]

@@ -7,28 +7,26 @@ department's items; anything else is a 404, so the page never confirms that an i
 
 from __future__ import annotations
 
-import base64
 from collections import Counter
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Q, QuerySet, Value, When
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.catalog import choices, schema, services
 from govhall.catalog.diff import CHANGE_LABELS, data_diff
-from govhall.catalog.excel import catalog_export, catalog_import
+from govhall.catalog.excel import catalog_export
 from govhall.catalog.forms import (
     TABLES_BY_KEY,
     ImportForm,
@@ -49,6 +47,7 @@ from govhall.catalog.selectors import departments_for_editor, get_item_for_edito
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.core.http import attachment_disposition
 from govhall.core.i18n import translated_choices
+from govhall.core.jobs import jobs_for_user
 from govhall.org.models import Department
 
 if TYPE_CHECKING:
@@ -56,10 +55,6 @@ if TYPE_CHECKING:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-# The error workbook travels back to the browser signed, and is only ever returned to the same user.
-ERRORS_SALT = "govhall.catalog.import-errors"
-ERRORS_MAX_AGE = 3600
-ERRORS_MAX_CHARS = 2_000_000  # below DATA_UPLOAD_MAX_MEMORY_SIZE, so the download POST is accepted
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -532,59 +527,32 @@ def health_export(request):
 # --- import and export ------------------------------------------------------------------------
 
 
-def _signer(user) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"{ERRORS_SALT}:{user.pk}")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
+    """Upload a workbook: it is checked to be an .xlsx here, imported by the background worker,
+    and the browser is sent to the job's page, which shows the progress and then the report."""
     _require(request.user, "catalog.import_catalog")
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "report": None, "failure": None, "errors_payload": "", "errors_too_large": False}
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                report = catalog_import(
-                    actor=request.user,
-                    file=form.cleaned_data["file"],
-                    valid_only=form.cleaned_data["valid_only"],
-                    reason=form.cleaned_data["reason"].strip() or "Excel导入",
-                )
-            except ValidationError as exc:
-                context["failure"] = exc.errors
-                status = 400
-            except PermissionDenied as exc:
-                context["failure"] = exc.errors
-                status = 403
-            else:
-                context["report"] = report
-                if report.errors:
-                    payload = _signer(request.user).sign(base64.b64encode(report.errors_workbook()).decode("ascii"))
-                    if len(payload) <= ERRORS_MAX_CHARS:
-                        context["errors_payload"] = payload
-                    else:
-                        context["errors_too_large"] = True
-                if getattr(report, "blocked", False):
-                    status = 400  # nothing was saved
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.catalog_import_start(
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                valid_only=form.cleaned_data["valid_only"],
+                reason=form.cleaned_data["reason"].strip() or "Excel导入",
+            )
+        except PermissionDenied as exc:
+            failure = exc.errors
         else:
-            status = 400
-    return render(request, "catalog/staff/import.html", context, status=status)
-
-
-@login_required
-@require_POST
-def import_errors_download(request):
-    """Give back the error workbook of an import just made (signed by us, for this user only)."""
-    _require(request.user, "catalog.import_catalog")
-    try:
-        encoded = _signer(request.user).unsign(request.POST.get("payload", ""), max_age=ERRORS_MAX_AGE)
-        content = base64.b64decode(encoded, validate=True)
-    except (signing.BadSignature, ValueError):
-        return HttpResponseBadRequest(_("错误报告已失效，请重新导入一次以获得新的错误报告。"), content_type="text/plain; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx_response(content, f"事项清单导入错误报告-{stamp}.xlsx")
+            return redirect("staff-job", job_id=job.pk)
+    context = {
+        "form": form,
+        "failure": failure,
+        "recent_jobs": jobs_for_user(user=request.user, kind=services.IMPORT_JOB_KIND),
+    }
+    return render(request, "catalog/staff/import.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required

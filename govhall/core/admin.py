@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from govhall.core.calendar_load import make_day
-from govhall.core.models import CalendarDay, CalendarYear
+from govhall.core.models import CalendarDay, CalendarYear, Job
 
 
 class CalendarDayForm(forms.ModelForm):
@@ -58,4 +58,19 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: for finding out why a job waits or failed (the task itself is listed under Task Results)."""
+
+    list_display = ["id", "kind", "status", "done", "total", "created_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

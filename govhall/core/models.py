@@ -67,3 +67,67 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+def job_file_path(job: "Job", filename: str) -> str:
+    """A job's files live in MEDIA_ROOT/jobs/<id>/, which no URL serves: the job page hands them
+    out through a view that checks who asks."""
+    return f"jobs/{job.pk}/{filename}"
+
+
+class Job(models.Model):
+    """A long piece of work that a user starts and the background worker does (an Excel import):
+    its status, how far it got, and its result, so the page that started it can follow it.
+
+    The services that move a job along and the selector that shows it are in `core.jobs`.
+    """
+
+    STATUS_QUEUED = "queued"
+    STATUS_RUNNING = "running"
+    STATUS_SUCCEEDED = "succeeded"
+    STATUS_FAILED = "failed"
+    STATUS_CHOICES = [
+        (STATUS_QUEUED, _("排队中")),
+        (STATUS_RUNNING, _("进行中")),
+        (STATUS_SUCCEEDED, _("已完成")),
+        (STATUS_FAILED, _("失败")),
+    ]
+
+    kind = models.CharField("类型", max_length=40)  # "<app>.<what>", e.g. "catalog.import"
+    status = models.CharField("状态", max_length=10, choices=STATUS_CHOICES, default=STATUS_QUEUED)
+    done = models.PositiveIntegerField("已完成数", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("进度说明", max_length=200, blank=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+    # The page's language when the job was started: the worker writes messages and reports in it.
+    language = models.CharField("语言", max_length=10, blank=True)
+    upload = models.FileField("上传文件", upload_to=job_file_path, max_length=200, blank=True)
+    upload_name = models.CharField("上传文件名", max_length=200, blank=True)
+    output = models.FileField("结果文件", upload_to=job_file_path, max_length=200, blank=True)
+    output_name = models.CharField("结果文件名", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发起人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(done__lte=models.F("total")), name="job_done_within_total")]
+        indexes = [models.Index(fields=["created_by", "kind", "-created_at"], name="job_recent_for_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.STATUS_SUCCEEDED, self.STATUS_FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.STATUS_SUCCEEDED:
+            return 100
+        return self.done * 100 // self.total if self.total else 0

@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_window",
         "org.change_window",
         "org.view_servicecentre",
+        "org.view_department",
     ],
     SUPERVISOR: ["catalog.view_item", "catalog.view_catalog_health"],
     AUDITOR: ["catalog.view_item", "catalog.view_catalog_health"],

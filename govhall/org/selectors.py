@@ -67,7 +67,7 @@ class NetworkRow:
     depth: int
     window_count: int
     branch_count: int
-    hours_as_parent: bool
+    hours_as_above: bool  # the same office hours as the row before it ("同上")
 
 
 _LEVEL_ORDER = {level: n for n, (level, _label) in enumerate(ServiceCentre.LEVEL_CHOICES)}
@@ -90,15 +90,15 @@ def service_network(*, user) -> list[NetworkRow]:
 
     rows: list[NetworkRow] = []
 
-    def walk(centre: ServiceCentre, depth: int, parent: ServiceCentre | None) -> None:
+    def walk(centre: ServiceCentre, depth: int) -> None:
         below = sorted(branches[centre.id], key=key)
-        hours_as_parent = parent is not None and bool(centre.hours) and centre.hours == parent.hours
-        rows.append(NetworkRow(centre, depth, centre.window_count, len(below), hours_as_parent))  # type: ignore[attr-defined]
+        as_above = bool(rows) and bool(centre.hours) and centre.hours == rows[-1].centre.hours
+        rows.append(NetworkRow(centre, depth, centre.window_count, len(below), as_above))  # type: ignore[attr-defined]
         for branch in below:
-            walk(branch, depth + 1, centre)
+            walk(branch, depth + 1)
 
     for root in sorted(roots, key=key):
-        walk(root, 0, None)
+        walk(root, 0)
     return rows
 
 
@@ -117,7 +117,8 @@ class WindowRow:
     departments: list[Department]
     all_departments: bool  # staffed for every department stationed in the centre (综合窗口, 帮办代办 …)
     items: list[Item]  # the active items it accepts, when it does not accept all
-    editable: bool
+    takes_items: bool  # False for 投诉 and 办不成事 windows, which take no applications
+    editable: bool  # this user may set its items
 
 
 @dataclass
@@ -125,6 +126,10 @@ class WindowGroup:
     kind: str
     label: StrOrPromise
     windows: list[WindowRow]
+
+    @property
+    def has_actions(self) -> bool:
+        return any(row.editable for row in self.windows)
 
 
 @dataclass
@@ -138,6 +143,10 @@ class CentreWindows:
     groups: list[WindowGroup]
     stationed: list[StationedDepartment]
     window_count: int
+
+
+# 投诉 and 办不成事 windows hear complaints; nobody applies for an item there.
+NO_APPLICATION_KINDS = {Window.KIND_COMPLAINT, Window.KIND_CANT_DO}
 
 
 def _covers_all(departments: list[Department], stationed: set[int]) -> bool:
@@ -157,7 +166,8 @@ def centre_windows(*, centre: ServiceCentre, user) -> CentreWindows:
             departments=departments[w.id],
             all_departments=_covers_all(departments[w.id], stationed_ids),
             items=[] if w.accepts_all_items else w.active_items,  # type: ignore[attr-defined]
-            editable=w.id in editable,
+            takes_items=w.kind not in NO_APPLICATION_KINDS,
+            editable=w.id in editable and not w.accepts_all_items and w.kind not in NO_APPLICATION_KINDS,
         )
         for w in windows
     ]
@@ -244,7 +254,7 @@ def departments_overview(*, kind: str = "") -> QuerySet[Department]:
     return qs.order_by("id")
 
 
-def window_item_counts(*, windows: Iterable[Window]) -> list[tuple[int, int]]:
-    """(window id, number of active items it accepts) for windows that list their items."""
+def window_item_counts(*, windows: Iterable[Window]) -> dict[int, int]:
+    """Window id → number of active items it accepts, for windows that list their items."""
     links = Window.items.through.objects.filter(window__in=windows, item__status=Item.STATUS_ACTIVE)
-    return list(links.values("window_id").annotate(n=Count("item_id")).values_list("window_id", "n"))
+    return {row["window_id"]: row["n"] for row in links.values("window_id").annotate(n=Count("item_id"))}

@@ -59,6 +59,7 @@ def _require_departments(user) -> None:
 def _xlsx(sheets: Sequence[tuple[str, list[str], Iterable[Sequence[Any]], list[int]]]) -> bytes:
     """A workbook of plain lists: (title, header, rows, column widths) per sheet."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -68,7 +69,10 @@ def _xlsx(sheets: Sequence[tuple[str, list[str], Iterable[Sequence[Any]], list[i
         sheet = book.create_sheet(title[:31])
         sheet.append(header)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula stays text
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for line in sheet.iter_rows(min_row=2):
@@ -147,7 +151,7 @@ def centres_export(request: HttpRequest) -> HttpResponse:
         .order_by("centre_id", "number")
     )
     order = {centre.id: n for n, centre in enumerate(centre_list)}
-    accepted = dict(selectors.window_item_counts(windows=windows))
+    accepted = selectors.window_item_counts(windows=windows)
     window_rows = [
         [
             w.centre.name,

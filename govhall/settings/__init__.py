@@ -110,6 +110,9 @@ STATICFILES_DIRS = [
     BASE_DIR / "govhall" / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # Web font for machines without a Chinese font (kiosks, fresh installs): unicode-range slices,
+    # so a browser downloads only the slices a page uses, and only when no local font has them.
+    ("vendor/noto-sans-sc", NODE_MODULES / "@fontsource" / "noto-sans-sc"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly; downloads go through permission-checked views
 
