@@ -4,6 +4,7 @@ services, so that every change is a new version with its event (CAT-3)."""
 from django.contrib import admin
 
 from govhall.catalog.models import Item, ItemEvent, ItemVersion, Topic
+from govhall.core.admin import ReadOnlyModelAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -47,7 +48,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ReadOnlyModelAdmin):
     list_display = ["code", "name", "department", "status", "version_number", "updated_at"]
     list_filter = ["status", "department"]
     search_fields = ["code", "name", "search_text"]
@@ -59,15 +60,6 @@ class ItemAdmin(admin.ModelAdmin):
     @admin.display(description="当前版本")
     def version_number(self, obj: Item) -> str:
         return f"第{obj.current_version.number}版" if obj.current_version else "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Topic)

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 
+from govhall.core.admin import ReadOnlyModelAdmin
 from govhall.core.errors import ValidationError
 from govhall.core.identifiers import validate_uscc
 from govhall.org.models import Department, Division, ServiceCentre, StaffProfile, Window
@@ -16,7 +17,7 @@ def _local_divisions():
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ReadOnlyModelAdmin):
     """Imported from the national files (`manage.py import_divisions`); never edited by hand."""
 
     list_display = ["code", "name", "level", "parent"]
@@ -25,15 +26,6 @@ class DivisionAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     show_full_result_count = False
     ordering = ["code"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DepartmentAdminForm(forms.ModelForm):
