@@ -42,7 +42,8 @@ class Item(models.Model):
     current_version = models.OneToOneField(
         "ItemVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="当前版本"
     )
-    search_text = models.TextField("检索文本", blank=True, help_text="名称、全拼、首字母，小写")
+    search_text = models.TextField("检索文本", blank=True, help_text="名称和结果名称的中文、全拼、首字母，及编码，小写")
+    name_search = models.TextField("名称检索文本", blank=True, help_text="名称的中文、全拼、首字母：名称命中的排在前面")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

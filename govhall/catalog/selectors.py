@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from govhall.catalog import choices
@@ -49,8 +49,13 @@ def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> Que
     elif not include_inactive:
         qs = qs.filter(status=Item.STATUS_ACTIVE)
     q = normalise_query(filters.q)
+    order: list = ["department_id", "code"]
     if q:
+        # Ranked: the name (or its pinyin, or its initials) starts with the query; the name contains
+        # it; only the result matches (营业执照 finds 企业设立登记, whose result is a business licence).
         qs = qs.filter(Q(search_text__contains=q) | Q(code__iexact=q))
+        starts = Q(name_search__startswith=q) | Q(name_search__contains=f" {q}")
+        order.insert(0, Case(When(starts, then=Value(0)), When(name_search__contains=q, then=Value(1)), default=Value(2)))
     if filters.department:
         qs = qs.filter(department_id=filters.department)
     if filters.item_type:
@@ -63,7 +68,7 @@ def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> Que
         qs = qs.filter(current_version__topics__name=filters.topic)
     if filters.public_list:
         qs = qs.filter(_list_filter(filters.public_list)).distinct()
-    return qs.order_by("department_id", "code")
+    return qs.order_by(*order)
 
 
 def get_item(*, item_id: int, user=None) -> Item:

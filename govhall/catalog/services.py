@@ -105,7 +105,8 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
     item.current_version = version
     item.name = version.name
     item.department = version.department
-    item.search_text = build_search_text(version.name, item.code)
+    item.name_search = build_search_text(version.name)
+    item.search_text = f"{build_search_text(version.name, version.result_name)} {item.code.lower()}"
     item.save()
     return version
 

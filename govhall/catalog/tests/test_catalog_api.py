@@ -137,3 +137,17 @@ def test_health_report_lists_promised_not_below_legal(client, county, sysadmin, 
     assert "承诺时限（10）未少于法定时限（10）" in food["problems"]
     client.force_login(county.users["clerk"])
     assert client.get("/api/catalog/health").status_code == 403
+
+
+def test_search_finds_items_by_their_result_after_name_matches(client, county):
+    # 居民身份证换领's result is 居民身份证; 食品经营许可证核发's result 食品经营许可证.
+    body = client.get("/api/catalog/items", {"q": "jmsfz"}).json()
+    assert [i["name"] for i in body["items"]] == ["居民身份证换领"]
+    body = client.get("/api/catalog/items", {"q": "食品经营许可证"}).json()
+    assert [i["name"] for i in body["items"]] == ["食品经营许可证核发"]
+
+
+def test_search_combined_with_a_list_filter(client, county):
+    body = client.get("/api/catalog/items", {"q": "spjy", "list": "rongque"}).json()
+    assert [i["name"] for i in body["items"]] == ["食品经营许可证核发"]
+    assert client.get("/api/catalog/items", {"q": "spjy", "list": "fee"}).json()["count"] == 0

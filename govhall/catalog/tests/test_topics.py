@@ -15,3 +15,18 @@ def test_initials_use_the_usual_reading_only():
     assert "syttyzzhf" in text
     assert "yyzz" not in text  # no stray readings of polyphonic characters
     assert "yyzz" in build_search_text("营业执照遗失补领")
+
+
+def test_result_name_is_searchable_but_ranks_after_name_matches(county, sysadmin):
+    from govhall.catalog.selectors import ItemFilters, items_search
+    from govhall.catalog.services import item_create
+    from govhall.tests_support import item_payload
+
+    item_create(
+        actor=sysadmin,
+        data=item_payload(code="000111011088", name="食品小作坊登记", result_name="小作坊登记证", licence_type="小作坊登记证"),
+    )
+    names = [i.name for i in items_search(filters=ItemFilters(q="spjy"))]
+    assert names == ["食品经营许可证核发"]
+    names = [i.name for i in items_search(filters=ItemFilters(q="djz"))]
+    assert names == ["食品小作坊登记"]  # only its result, 小作坊登记证, matches
