@@ -15,6 +15,7 @@ worker, which reads the upload from there). The row gets the last figures when t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -48,6 +49,16 @@ def _read_progress(job_id: int) -> dict[str, Any] | None:
         return json.loads(_progress_path(job_id).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return None
+
+
+def job_last_activity(job: Job) -> dt.datetime | None:
+    """When a running job last showed a sign of life: its last progress report, or its start."""
+    moments = [job.started_at] if job.started_at else []
+    try:
+        moments.append(dt.datetime.fromtimestamp(_progress_path(job.pk).stat().st_mtime, tz=dt.UTC))
+    except FileNotFoundError:
+        pass
+    return max(moments) if moments else None
 
 
 def _forget_progress(job_id: int) -> None:

@@ -17,11 +17,14 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
 from govhall.core.http import HtmxHttpRequest
-from govhall.core.jobs import get_job_for_user
+from govhall.core.jobs import get_job_for_user, job_last_activity
 from govhall.core.models import Job
 
 # After this long in the queue the page says that the background worker does not seem to run.
 QUEUED_TOO_LONG = dt.timedelta(seconds=5)
+# A running job that reported nothing for this long has most likely lost its worker (killed or
+# restarted): an import is one transaction, so nothing of it was saved and it can be run again.
+SILENT_TOO_LONG = dt.timedelta(minutes=10)
 
 
 def _page_templates(job: Job) -> list[str]:
@@ -38,6 +41,7 @@ def job_detail(request: HtmxHttpRequest, job_id: int):
     context = {
         "job": job,
         "waiting_for_worker": job.status == Job.STATUS_QUEUED and timezone.now() - job.created_at > QUEUED_TOO_LONG,
+        "stalled": job.status == Job.STATUS_RUNNING and timezone.now() - (job_last_activity(job) or job.created_at) > SILENT_TOO_LONG,
     }
     if request.htmx:
         return render(request, "core/jobs/_progress.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.contrib.auth.models import User
@@ -175,3 +176,16 @@ def test_job_pages_send_anonymous_visitors_to_login_and_answer_404_for_a_missing
     client.force_login(sysadmin)
     assert client.get(reverse("staff-job", args=[job.pk + 1000])).status_code == 404
     assert client.get(reverse("staff-job-output", args=[job.pk])).status_code == 404  # no file yet
+
+
+def test_a_running_job_silent_for_ten_minutes_says_its_worker_may_have_stopped(client, sysadmin, media_root):
+    job = running_job(sysadmin)
+    job_progress(job_id=job.pk, done=3, total=10, message="正在保存事项")
+    client.force_login(sysadmin)
+    assert "可能已中断" not in client.get(job_url(job)).content.decode()
+
+    eleven_minutes_ago = (timezone.now() - dt.timedelta(minutes=11)).timestamp()
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(minutes=12))
+    progress_file = jobs._progress_path(job.pk)
+    os.utime(progress_file, (eleven_minutes_ago, eleven_minutes_ago))
+    assert "可能已中断" in client.get(job_url(job)).content.decode()
