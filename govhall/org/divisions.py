@@ -64,6 +64,7 @@ def _flush(batch: list[Division], stats: ImportStats) -> None:
     stats.unchanged += len(batch) - len(new) - len(renamed)
 
 
+@transaction.atomic
 def import_file(
     path: Path,
     level: int,
@@ -106,6 +107,7 @@ def import_file(
     stats.per_file[path.name] = count
 
 
+@transaction.atomic
 def import_directory(directory: Path, *, prefix: str = "", progress_factory=None) -> ImportStats:
     stats = ImportStats()
     found = False
