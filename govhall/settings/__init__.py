@@ -23,6 +23,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOVHALL_CSRF_TRUSTED_ORIGINS"
 GOVHALL_PUBLIC_URL = os.environ.get("GOVHALL_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # The county this deployment serves (GB/T 2260 code); the demo county is 新巴尔虎右旗.
 GOVHALL_COUNTY_CODE = os.environ.get("GOVHALL_COUNTY_CODE", "150727")
+# Its name on English pages (the Chinese name comes from the divisions table).
+GOVHALL_COUNTY_NAME_EN = os.environ.get("GOVHALL_COUNTY_NAME_EN", "New Barag Right Banner")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -109,3 +109,18 @@ def test_printed_guide_stays_chinese_on_an_english_page(client, county):
     text = re.sub(r"\s+", "", "".join(pdf_text(response.content)))
     assert "行政许可" in text and "全程网办" in text
     assert "Administrative licensing" not in text
+
+
+def test_site_name_comes_from_the_county_served(client, settings):
+    from govhall.core.context_processors import _county_name
+
+    _county_name.cache_clear()
+    page = client.get("/").content.decode()
+    assert "新巴尔虎右旗政务服务网" in page and "主办：新巴尔虎右旗人民政府" in page
+    client.cookies["django_language"] = "en"
+    assert "New Barag Right Banner Government Services" in client.get("/").content.decode()
+    settings.GOVHALL_COUNTY_CODE = "150726"  # another county: 新巴尔虎左旗
+    _county_name.cache_clear()
+    client.cookies["django_language"] = "zh-hans"
+    assert "新巴尔虎左旗政务服务网" in client.get("/").content.decode()
+    _county_name.cache_clear()
