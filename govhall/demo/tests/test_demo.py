@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
 
@@ -35,7 +35,7 @@ TOWNSHIP_CODES = {"150727100", "150727101", "150727102", "150727200", "150727201
 def demo_output(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", stdout=out, allow_production=True)  # pytest-django runs with DEBUG off
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -186,7 +186,7 @@ def test_loading_twice_changes_nothing():
 
     before = counts()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out, allow_production=True)
     assert counts() == before
     assert "未做任何改动" in out.getvalue()
 
@@ -224,3 +224,10 @@ def test_the_whole_county_catalog_exported_to_excel_imports_cleanly_as_another_c
     for item in items[::25]:
         copy = Item.objects.get(code="N" + item.code)
         assert version_to_data(copy.current_version) == {**version_to_data(item.current_version), "code": "N" + item.code}
+
+
+def test_demo_is_refused_on_a_production_configuration(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as exc:
+        call_command("load_demo", stdout=StringIO())
+    assert "生产配置" in str(exc.value)

@@ -1,6 +1,7 @@
 import os
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from govhall.core.errors import DomainError
@@ -15,7 +16,13 @@ class Command(BaseCommand):
         "事项清单及其下放和划转历史。可重复执行，只补充缺少的数据。账号密码取自环境变量 GOVHALL_DEMO_PASSWORD"
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help="在 DEBUG 关闭的生产配置下也载入（演示账号的密码是公开的）")
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            # The demo accounts share a published password: never create them on a live site by accident.
+            raise CommandError("生产配置（DEBUG 关闭）下不载入演示数据：演示账号的密码是公开的。确需载入请加 --allow-production")
         password = os.environ.get("GOVHALL_DEMO_PASSWORD") or DEFAULT_PASSWORD
         verbose = options["verbosity"] >= 2
         started = time.perf_counter()
