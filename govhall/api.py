@@ -44,6 +44,7 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": [{"field": "", "rule": "authentication", "message": _("请先登录")}]}, status=401)
 
 
+from govhall.cases.api import router as cases_router  # noqa: E402
 from govhall.catalog.api import router as catalog_router  # noqa: E402
 from govhall.core.api import router as core_router  # noqa: E402
 from govhall.org.api import router as org_router  # noqa: E402
@@ -51,5 +52,6 @@ from govhall.org.api import router as org_router  # noqa: E402
 api.add_router("/", core_router)
 api.add_router("/org/", org_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/cases/", cases_router)
 
 __all__ = ["api", "django_auth"]

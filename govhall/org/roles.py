@@ -31,7 +31,7 @@ ROLE_LABELS = {
 
 # app_label.codename permissions per role.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    CLERK: ["catalog.view_item"],
+    CLERK: ["catalog.view_item", "cases.submit_on_behalf"],
     APPROVER: ["catalog.view_item"],
     SECTION_HEAD: ["catalog.view_item"],
     DEPT_ADMIN: ["catalog.view_item", "catalog.add_item", "catalog.change_item", "catalog.view_catalog_health"],

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.org",
     "govhall.catalog",
+    "govhall.applicants",
+    "govhall.cases",
     "govhall.demo",
 ]
 

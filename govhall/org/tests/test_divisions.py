@@ -66,9 +66,7 @@ def test_renamed_division_is_updated(tmp_path):
 def test_a_bad_row_keeps_nothing_of_the_file_even_rows_already_written(tmp_path, monkeypatch):
     monkeypatch.setattr("govhall.org.divisions.BATCH", 1)  # the good row is flushed before the bad one
     path = tmp_path / "villages.csv"
-    path.write_text(
-        "code,name,streetCode\n150727100001,\"甲社区\",150727100\n150727999001,\"乙嘎查\",150727999\n", encoding="utf-8"
-    )
+    path.write_text('code,name,streetCode\n150727100001,"甲社区",150727100\n150727999001,"乙嘎查",150727999\n', encoding="utf-8")
     with pytest.raises(DivisionImportError):
         import_file(path, Division.LEVEL_VILLAGE, "streetCode", ImportStats())
     assert not Division.objects.filter(code="150727100001").exists()

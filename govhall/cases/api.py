@@ -1,0 +1,53 @@
+"""Case tracking for the public (CASE-7): number + query code, no personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from govhall.cases.models import EVENT_KIND_LABELS
+from govhall.cases.selectors import case_for_tracking
+
+router = Router(tags=["cases"])
+
+
+class StatusOut(Schema):
+    code: str
+    label: str
+
+
+class StepOut(Schema):
+    kind: str
+    label: str
+    date: date
+
+
+class TrackOut(Schema):
+    number: str
+    item_name: str
+    status: StatusOut
+    submitted_on: date | None
+    accepted_on: date | None
+    steps: list[StepOut]
+
+
+def _day(value) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+@router.get("/track", response=TrackOut, summary="按办件编号和查询码查询办理进度")
+def track(request, number: str, code: str):
+    case = case_for_tracking(number=number, code=code)
+    return {
+        "number": case.number,
+        "item_name": case.item_version.name,
+        "status": {"code": case.status, "label": str(case.get_status_display())},
+        "submitted_on": _day(case.submitted_at),
+        "accepted_on": _day(case.accepted_at),
+        "steps": [
+            {"kind": e.kind, "label": str(EVENT_KIND_LABELS.get(e.kind, e.kind)), "date": timezone.localdate(e.at)}
+            for e in case.events.order_by("seq")
+        ],
+    }
