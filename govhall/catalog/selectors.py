@@ -41,6 +41,19 @@ def _list_filter(name: str) -> Q:
     }[name]
 
 
+def items_matching(qs: QuerySet[Item], query: str) -> QuerySet[Item]:
+    """Items of `qs` whose name, result or code matches `query` (Chinese, full pinyin or initials),
+    ordered by relevance: the name (or its pinyin, or its initials) starts with the query; the name
+    contains it; only the result matches (营业执照 finds 企业设立登记, whose result is a business
+    licence). Without a query: all of `qs`, by department and code."""
+    q = normalise_query(query)
+    if not q:
+        return qs.order_by("department_id", "code")
+    starts = Q(name_search__startswith=q) | Q(name_search__contains=f" {q}")
+    relevance = Case(When(starts, then=Value(0)), When(name_search__contains=q, then=Value(1)), default=Value(2))
+    return qs.filter(Q(search_text__contains=q) | Q(code__iexact=q)).order_by(relevance, "department_id", "code")
+
+
 def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> QuerySet[Item]:
     """Items matching the filters; the public sees only items in use."""
     qs = Item.objects.select_related("department", "current_version")
@@ -48,14 +61,7 @@ def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> Que
         qs = qs.filter(status=filters.status)
     elif not include_inactive:
         qs = qs.filter(status=Item.STATUS_ACTIVE)
-    q = normalise_query(filters.q)
-    order: list = ["department_id", "code"]
-    if q:
-        # Ranked: the name (or its pinyin, or its initials) starts with the query; the name contains
-        # it; only the result matches (营业执照 finds 企业设立登记, whose result is a business licence).
-        qs = qs.filter(Q(search_text__contains=q) | Q(code__iexact=q))
-        starts = Q(name_search__startswith=q) | Q(name_search__contains=f" {q}")
-        order.insert(0, Case(When(starts, then=Value(0)), When(name_search__contains=q, then=Value(1)), default=Value(2)))
+    qs = items_matching(qs, filters.q)
     if filters.department:
         qs = qs.filter(department_id=filters.department)
     if filters.item_type:
@@ -68,7 +74,7 @@ def items_search(*, filters: ItemFilters, include_inactive: bool = False) -> Que
         qs = qs.filter(current_version__topics__name=filters.topic)
     if filters.public_list:
         qs = qs.filter(_list_filter(filters.public_list)).distinct()
-    return qs.order_by(*order)
+    return qs
 
 
 def get_item(*, item_id: int, user=None) -> Item:

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,8 +42,7 @@ from govhall.catalog.forms import (
 )
 from govhall.catalog.health import catalog_health, health_summary
 from govhall.catalog.models import Item, ItemEvent
-from govhall.catalog.search import normalise_query
-from govhall.catalog.selectors import departments_for_editor, get_item_for_editor, items_for_editor
+from govhall.catalog.selectors import departments_for_editor, get_item_for_editor, items_for_editor, items_matching
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.core.http import attachment_disposition
 from govhall.core.i18n import translated_choices
@@ -76,15 +75,13 @@ def item_list(request):
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
-    needle = normalise_query(q)
-    if needle:
-        qs = qs.filter(Q(search_text__contains=needle) | Q(code__iexact=needle))
+    qs = items_matching(qs, q)
     if status in dict(Item.STATUS_CHOICES):
         qs = qs.filter(status=status)
     departments = departments_for_editor(user=request.user)
     if department.isdigit():
         qs = qs.filter(department_id=int(department))
-    page = Paginator(qs.order_by("department_id", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": q,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,14 +83,21 @@ def seed_from_package(years: Iterable[int] = PACKAGE_YEARS) -> list[int]:
 
 
 def load_csv(path: Path | str) -> dict[int, int]:
-    """Load one or more years from a CSV of holidays and make-up days.
+    """Load one or more years from a CSV file of holidays and make-up days (see load_csv_text)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return load_csv_text(handle.read(), source_name=Path(path).name)
 
-    Every row is checked before anything is written; the errors name the row number and field.
-    Returns {year: days loaded}.
+
+@transaction.atomic
+def load_csv_text(text: str, *, source_name: str) -> dict[int, int]:
+    """Load one or more years from CSV text of holidays and make-up days.
+
+    Every row is checked before anything is written; the errors name the row number and field. All
+    the file's years are written in one transaction. Returns {year: days loaded}.
     """
     errors = ErrorCollector()
     special: dict[dt.date, tuple[bool, str]] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(text.removeprefix("\ufeff"), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = {"date", "kind", "name"} - set(reader.fieldnames or [])
         if missing:
@@ -130,7 +138,7 @@ def load_csv(path: Path | str) -> dict[int, int]:
     errors.raise_if_any()
 
     loaded = {}
-    source = f"CSV {Path(path).name}"
+    source = f"CSV {source_name}"
     for year in sorted({day.year for day in special}):
         rows = []
         for day in _days_of(year):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.core.calendar import CalendarError
-from govhall.core.calendar_load import make_day
+from govhall.core.calendar_load import load_csv_text, make_day
 from govhall.core.errors import ErrorCollector, PermissionDenied
 from govhall.core.models import CalendarDay
 
@@ -36,3 +36,10 @@ def calendar_day_change(*, actor, day: dt.date, is_workday: bool, name: str) -> 
         row.updated_by = actor
         row.save()
     return row
+
+
+def calendar_csv_load(*, actor, text: str, filename: str) -> dict[int, int]:
+    """Load a new year's 国务院办公厅 arrangement uploaded as CSV: all its years or none."""
+    if not actor.has_perm("core.change_calendarday"):
+        raise PermissionDenied(_("无权修改工作日历"))
+    return load_csv_text(text, source_name=filename)

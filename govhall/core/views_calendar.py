@@ -11,31 +11,25 @@ import calendar as pycalendar
 import csv
 import datetime as dt
 import io
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import SuspiciousFileOperation
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.core.calendar import CalendarError
-from govhall.core.calendar_load import load_csv
 from govhall.core.errors import FieldError, PermissionDenied, ValidationError
 from govhall.core.http import HtmxHttpRequest
 from govhall.core.models import CalendarDay, CalendarYear
-from govhall.core.services import calendar_day_change
+from govhall.core.services import calendar_csv_load, calendar_day_change
 
 MAX_CSV_BYTES = 1024 * 1024
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -257,7 +251,7 @@ def calendar_upload(request):
             )
         else:
             try:
-                loaded = _load_text(form.text, form.cleaned_data["file"].name)
+                loaded = calendar_csv_load(actor=request.user, text=form.text, filename=form.cleaned_data["file"].name)
             except ValidationError as exc:
                 upload_errors.extend(e.message for e in exc.errors)
             else:
@@ -271,16 +265,3 @@ def calendar_upload(request):
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR else None
-
-
-def _load_text(text: str, filename: str) -> dict[int, int]:
-    """Load the CSV through `calendar_load.load_csv` (which reads a path), all years or none."""
-    with tempfile.TemporaryDirectory(prefix="govhall-calendar-") as folder:
-        try:
-            name = get_valid_filename(Path(filename).name)
-        except SuspiciousFileOperation:
-            name = "calendar.csv"
-        path = Path(folder) / name
-        path.write_text(text, encoding="utf-8")
-        with transaction.atomic():
-            return load_csv(path)

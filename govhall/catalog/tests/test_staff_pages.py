@@ -607,3 +607,9 @@ def test_history_diff_names_removed_and_repeated_steps_in_chinese(client, dept_a
     assert "受理（办理人员：窗口受理；环节时限：0）" in page  # removed
     assert "制证（办理人员：制证；环节时限：0）" in page  # the second 制证, added
     assert "全程网办" in page and "网上申报、窗口办理" in page  # choice names, not codes
+
+
+def test_staff_item_list_search_ranks_like_the_public_search(client, county, sysadmin):
+    client.force_login(sysadmin)
+    page = client.get("/staff/catalog/items/", {"q": "jmsfz"}).content.decode()
+    assert "居民身份证换领" in page and "食品经营许可证核发" not in page

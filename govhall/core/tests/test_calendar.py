@@ -117,3 +117,15 @@ def test_csv_with_a_bad_row_loads_nothing_and_names_the_row(tmp_path):
     assert any("第3行" in m and "调休" in m for m in messages)  # 2027-01-05 is a Tuesday
     assert any("第4行" in m for m in messages)
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_uploaded_csv_text_loads_through_the_service_and_needs_permission(county):
+    from govhall.core.errors import PermissionDenied
+    from govhall.core.services import calendar_csv_load
+
+    text = "\ufeffdate,kind,name\n2027-01-01,holiday,元旦\n"
+    with pytest.raises(PermissionDenied):
+        calendar_csv_load(actor=county.users["clerk"], text=text, filename="2027.csv")
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+    assert calendar_csv_load(actor=county.users["sysadmin"], text=text, filename="2027.csv") == {2027: 365}
+    assert CalendarDay.objects.get(date=D(2027, 1, 1)).name == "元旦"
