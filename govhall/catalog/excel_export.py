@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,95 +24,8 @@ from govhall.catalog.excel_format import (
     safe_row,
     value_to_cell,
 )
-from govhall.catalog.models import ChecklistPoint, Fee, Intermediary, Item, ItemVersion, Material, SituationOption, SituationQuestion, Step
-from govhall.catalog.schema import FEE_FIELDS, INTERMEDIARY_FIELDS, MATERIAL_FIELDS
-from govhall.catalog.services import VERSION_SCALARS
-
-CHUNK = 200
-
-# --- reading current versions in bulk -----------------------------------------------------------
-
-
-def _rows_by_version(queryset, *fields: str) -> dict[int, list[dict[str, Any]]]:
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in queryset.order_by("version_id", "seq").values("version_id", "id", *fields):
-        grouped[row.pop("version_id")].append(row)
-    return grouped
-
-
-def _chunk_data(ids: list[int]) -> Iterator[dict[str, Any]]:
-    """`services.version_to_data` for many versions at once: one query per table, not per row."""
-    scalars = [f for f in VERSION_SCALARS if f != "department"]
-    versions = {
-        v["id"]: v
-        for v in ItemVersion.objects.filter(id__in=ids).values(
-            "id", "item__code", "department__name", "for_person", "for_enterprise", *scalars
-        )
-    }
-    topics: dict[int, list[str]] = defaultdict(list)
-    for version_id, name in (
-        ItemVersion.topics.through.objects.filter(itemversion_id__in=ids).order_by("topic_id").values_list("itemversion_id", "topic__name")
-    ):
-        topics[version_id].append(name)
-    questions = _rows_by_version(SituationQuestion.objects.filter(version_id__in=ids), "key", "text", "seq")
-    options: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    for option in (
-        SituationOption.objects.filter(question__version_id__in=ids)
-        .order_by("question_id", "seq")
-        .values("id", "question_id", "key", "label", "seq")
-    ):
-        options[option["question_id"]].append(option)
-    option_refs = {
-        o["id"]: ((q["seq"], o["seq"]), f"{q['key']}.{o['key']}") for rows in questions.values() for q in rows for o in options[q["id"]]
-    }
-
-    def links(model, owner: str) -> dict[int, list[str]]:
-        chosen: dict[int, list[tuple]] = defaultdict(list)
-        through = model.options.through.objects.filter(**{f"{owner}__version_id__in": ids})
-        for owner_id, option_id in through.values_list(f"{owner}_id", "situationoption_id"):
-            chosen[owner_id].append(option_refs[option_id])
-        return {owner_id: [ref for _, ref in sorted(refs)] for owner_id, refs in chosen.items()}
-
-    material_fields = [k for k in MATERIAL_FIELDS if k != "options"]
-    materials = _rows_by_version(Material.objects.filter(version_id__in=ids), *material_fields)
-    material_options = links(Material, "material")
-    steps = _rows_by_version(Step.objects.filter(version_id__in=ids), "name", "role", "limit_days")
-    step_options = links(Step, "step")
-    fees = _rows_by_version(Fee.objects.filter(version_id__in=ids), *FEE_FIELDS)
-    checklist = _rows_by_version(ChecklistPoint.objects.filter(version_id__in=ids), "text")
-    intermediaries = _rows_by_version(Intermediary.objects.filter(version_id__in=ids), *INTERMEDIARY_FIELDS)
-
-    for version_id in ids:
-        v = versions.get(version_id)
-        if v is None:
-            continue
-        data: dict[str, Any] = {"code": v["item__code"]}
-        for name in VERSION_SCALARS:
-            data[name] = v["department__name"] if name == "department" else v[name]
-        data["audience"] = [a for a, flag in (("person", v["for_person"]), ("enterprise", v["for_enterprise"])) if flag]
-        data["topics"] = topics[version_id]
-        data["situations"] = [
-            {"key": q["key"], "text": q["text"], "options": [{"key": o["key"], "label": o["label"]} for o in options[q["id"]]]}
-            for q in questions[version_id]
-        ]
-        data["materials"] = [
-            {**{k: m[k] for k in material_fields}, "options": material_options.get(m["id"], [])} for m in materials[version_id]
-        ]
-        data["fees"] = [{k: f[k] for k in FEE_FIELDS} for f in fees[version_id]]
-        data["steps"] = [
-            {"name": s["name"], "role": s["role"], "limit_days": s["limit_days"], "options": step_options.get(s["id"], [])}
-            for s in steps[version_id]
-        ]
-        data["checklist"] = [c["text"] for c in checklist[version_id]]
-        data["intermediaries"] = [{k: i[k] for k in INTERMEDIARY_FIELDS} for i in intermediaries[version_id]]
-        yield data
-
-
-def current_data(version_ids: list[int]) -> Iterator[dict[str, Any]]:
-    """The data dicts of these versions, in this order, fetched CHUNK versions at a time."""
-    for start in range(0, len(version_ids), CHUNK):
-        yield from _chunk_data(version_ids[start : start + CHUNK])
-
+from govhall.catalog.models import Item
+from govhall.catalog.selectors import versions_data as current_data
 
 # --- export -------------------------------------------------------------------------------------
 

@@ -33,8 +33,9 @@ from govhall.catalog.excel_format import (
     safe_row,
 )
 from govhall.catalog.models import Item
+from govhall.catalog.permissions import can_edit_department_items
 from govhall.catalog.schema import FIELD_LABELS, FIELD_LABELS_ZH, clean_item_data
-from govhall.catalog.services import can_edit_department_items, item_create, item_update
+from govhall.catalog.services import item_create, item_update
 from govhall.core.errors import DomainError, ErrorCollector, PermissionDenied
 
 # Told how far an import got: (done, total, what it is doing); 0 of 0 while there is nothing to count.

@@ -63,6 +63,8 @@ SCALAR_FIELDS = [
     "phone",
     "complaint_phone",
 ]
+# The elements stored as columns of ItemVersion (code lives on Item; audience and topics are mapped).
+VERSION_SCALARS = [f for f in SCALAR_FIELDS if f not in ("code", "audience", "topics")]
 
 # The field names in Chinese: the Excel workbook's column headers in every language, and the msgids
 # of the labels below.

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from govhall.catalog import choices
-from govhall.catalog.models import Item, ItemVersion, Topic
+from govhall.catalog.models import (
+    ChecklistPoint,
+    Fee,
+    Intermediary,
+    Item,
+    ItemVersion,
+    Material,
+    SituationOption,
+    SituationQuestion,
+    Step,
+    Topic,
+)
+from govhall.catalog.permissions import can_edit_department_items
+from govhall.catalog.schema import FEE_FIELDS, INTERMEDIARY_FIELDS, MATERIAL_FIELDS, VERSION_SCALARS
 from govhall.catalog.search import normalise_query
-from govhall.catalog.services import can_edit_department_items
 from govhall.org.models import Department
 
 
@@ -167,3 +182,90 @@ def topics_by_audience() -> tuple[list[tuple[Topic, int]], list[tuple[Topic, int
         if t.enterprise and (t.enterprise_only or t.enterprise > t.person):
             enterprises.append((t, t.enterprise))
     return people, enterprises
+
+
+# --- versions as item data ------------------------------------------------------------------------
+
+CHUNK = 200
+
+
+def _rows_by_version(queryset, *fields: str) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in queryset.order_by("version_id", "seq").values("version_id", "id", *fields):
+        grouped[row.pop("version_id")].append(row)
+    return grouped
+
+
+def _chunk_data(ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The data dicts of one chunk of versions."""
+    scalars = [f for f in VERSION_SCALARS if f != "department"]
+    versions = {
+        v["id"]: v
+        for v in ItemVersion.objects.filter(id__in=ids).values(
+            "id", "item__code", "department__name", "for_person", "for_enterprise", *scalars
+        )
+    }
+    topics: dict[int, list[str]] = defaultdict(list)
+    for version_id, name in (
+        ItemVersion.topics.through.objects.filter(itemversion_id__in=ids).order_by("topic_id").values_list("itemversion_id", "topic__name")
+    ):
+        topics[version_id].append(name)
+    questions = _rows_by_version(SituationQuestion.objects.filter(version_id__in=ids), "key", "text", "seq")
+    options: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for option in (
+        SituationOption.objects.filter(question__version_id__in=ids)
+        .order_by("question_id", "seq")
+        .values("id", "question_id", "key", "label", "seq")
+    ):
+        options[option["question_id"]].append(option)
+    option_refs = {
+        o["id"]: ((q["seq"], o["seq"]), f"{q['key']}.{o['key']}") for rows in questions.values() for q in rows for o in options[q["id"]]
+    }
+
+    def links(model, owner: str) -> dict[int, list[str]]:
+        chosen: dict[int, list[tuple]] = defaultdict(list)
+        through = model.options.through.objects.filter(**{f"{owner}__version_id__in": ids})
+        for owner_id, option_id in through.values_list(f"{owner}_id", "situationoption_id"):
+            chosen[owner_id].append(option_refs[option_id])
+        return {owner_id: [ref for _, ref in sorted(refs)] for owner_id, refs in chosen.items()}
+
+    material_fields = [k for k in MATERIAL_FIELDS if k != "options"]
+    materials = _rows_by_version(Material.objects.filter(version_id__in=ids), *material_fields)
+    material_options = links(Material, "material")
+    steps = _rows_by_version(Step.objects.filter(version_id__in=ids), "name", "role", "limit_days")
+    step_options = links(Step, "step")
+    fees = _rows_by_version(Fee.objects.filter(version_id__in=ids), *FEE_FIELDS)
+    checklist = _rows_by_version(ChecklistPoint.objects.filter(version_id__in=ids), "text")
+    intermediaries = _rows_by_version(Intermediary.objects.filter(version_id__in=ids), *INTERMEDIARY_FIELDS)
+
+    for version_id in ids:
+        v = versions.get(version_id)
+        if v is None:
+            continue
+        data: dict[str, Any] = {"code": v["item__code"]}
+        for name in VERSION_SCALARS:
+            data[name] = v["department__name"] if name == "department" else v[name]
+        data["audience"] = [a for a, flag in (("person", v["for_person"]), ("enterprise", v["for_enterprise"])) if flag]
+        data["topics"] = topics[version_id]
+        data["situations"] = [
+            {"key": q["key"], "text": q["text"], "options": [{"key": o["key"], "label": o["label"]} for o in options[q["id"]]]}
+            for q in questions[version_id]
+        ]
+        data["materials"] = [
+            {**{k: m[k] for k in material_fields}, "options": material_options.get(m["id"], [])} for m in materials[version_id]
+        ]
+        data["fees"] = [{k: f[k] for k in FEE_FIELDS} for f in fees[version_id]]
+        data["steps"] = [
+            {"name": s["name"], "role": s["role"], "limit_days": s["limit_days"], "options": step_options.get(s["id"], [])}
+            for s in steps[version_id]
+        ]
+        data["checklist"] = [c["text"] for c in checklist[version_id]]
+        data["intermediaries"] = [{k: i[k] for k in INTERMEDIARY_FIELDS} for i in intermediaries[version_id]]
+        yield data
+
+
+def versions_data(version_ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The item data dicts (see `schema`) of these versions, in this order: what the API, Excel
+    and the version diff carry. One query per table for CHUNK versions at a time, not per row."""
+    for start in range(0, len(version_ids), CHUNK):
+        yield from _chunk_data(version_ids[start : start + CHUNK])

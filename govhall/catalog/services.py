@@ -23,29 +23,16 @@ from govhall.catalog.models import (
     Step,
     Topic,
 )
-from govhall.catalog.schema import SCALAR_FIELDS, validate_item_data
+from govhall.catalog.permissions import can_edit_department_items
+from govhall.catalog.schema import VERSION_SCALARS, validate_item_data
 from govhall.catalog.search import build_search_text
+from govhall.catalog.selectors import versions_data
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
 from govhall.core.jobs import job_create
 from govhall.core.models import Job
 from govhall.org.models import Department
 
-# The elements stored as columns of ItemVersion (code lives on Item; audience and topics are mapped).
-VERSION_SCALARS = [f for f in SCALAR_FIELDS if f not in ("code", "audience", "topics")]
-
-
 # --- permission -------------------------------------------------------------------------------
-
-
-def can_edit_department_items(user, department: Department) -> bool:
-    if user is None:  # system actions (imports run by a command, demo data)
-        return True
-    if not user.is_authenticated or not user.has_perm("catalog.change_item"):
-        return False
-    if user.has_perm("catalog.manage_all_items"):
-        return True
-    staff = getattr(user, "staff", None)
-    return staff is not None and staff.department_id == department.id
 
 
 def _require_edit(user, department: Department) -> None:
@@ -260,55 +247,4 @@ def catalog_import_start(*, actor, file: File, valid_only: bool, reason: str) ->
 
 def version_to_data(version: ItemVersion) -> dict[str, Any]:
     """The version as the item data dict (department as its name): what Excel and the API carry."""
-    data: dict[str, Any] = {"code": version.item.code}
-    for field in VERSION_SCALARS:
-        data[field] = getattr(version, field)
-    data["department"] = version.department.name
-    data["audience"] = [a for a, flag in (("person", version.for_person), ("enterprise", version.for_enterprise)) if flag]
-    data["topics"] = [t.name for t in version.topics.order_by("id")]
-    data["situations"] = [
-        {"key": q.key, "text": q.text, "options": [{"key": o.key, "label": o.label} for o in q.options.all()]}
-        for q in version.questions.prefetch_related("options")
-    ]
-
-    # Situation references of every material and step, in two queries rather than one per row.
-    refs: dict[tuple[str, int], list[str]] = {}
-    for kind, through, column in (("m", Material.options.through, "material_id"), ("s", Step.options.through, "step_id")):
-        owner = "material" if kind == "m" else "step"
-        rows = (
-            through.objects.filter(**{f"{owner}__version": version})
-            .order_by("situationoption__question__seq", "situationoption__seq")
-            .values_list(column, "situationoption__question__key", "situationoption__key")
-        )
-        for row_id, question_key, option_key in rows:
-            refs.setdefault((kind, row_id), []).append(f"{question_key}.{option_key}")
-
-    def option_refs(row) -> list[str]:
-        return refs.get(("m" if isinstance(row, Material) else "s", row.pk), [])
-
-    data["materials"] = [
-        {
-            "name": m.name,
-            "source": m.source,
-            "source_note": m.source_note,
-            "originals": m.originals,
-            "copies": m.copies,
-            "form": m.form,
-            "required": m.required,
-            "blank_form": m.blank_form,
-            "sample": m.sample,
-            "spec": m.spec,
-            "rongque_allowed": m.rongque_allowed,
-            "shared_source": m.shared_source,
-            "licence_type": m.licence_type,
-            "options": option_refs(m),
-        }
-        for m in version.materials.all()
-    ]
-    data["fees"] = [{"name": f.name, "standard": f.standard, "amount_fen": f.amount_fen, "basis": f.basis} for f in version.fees.all()]
-    data["steps"] = [{"name": s.name, "role": s.role, "limit_days": s.limit_days, "options": option_refs(s)} for s in version.steps.all()]
-    data["checklist"] = [c.text for c in version.checklist.all()]
-    data["intermediaries"] = [
-        {"name": i.name, "basis": i.basis, "provider": i.provider, "fee_basis": i.fee_basis} for i in version.intermediaries.all()
-    ]
-    return data
+    return next(versions_data([version.pk]))
