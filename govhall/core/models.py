@@ -131,3 +131,18 @@ class Job(models.Model):
         if self.status == self.STATUS_SUCCEEDED:
             return 100
         return self.done * 100 // self.total if self.total else 0
+
+
+class ScheduledRun(models.Model):
+    """When each periodic job last ran. The scheduler locks the row before enqueuing, so several
+    scheduler processes on several machines enqueue each run once."""
+
+    key = models.CharField("任务", max_length=60, unique=True)
+    last_run_at = models.DateTimeField("上次运行", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "定时任务"
+        verbose_name_plural = "定时任务"
+
+    def __str__(self) -> str:
+        return self.key

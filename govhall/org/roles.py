@@ -31,10 +31,16 @@ ROLE_LABELS = {
 
 # app_label.codename permissions per role.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    CLERK: ["catalog.view_item", "cases.submit_on_behalf"],
-    APPROVER: ["catalog.view_item"],
-    SECTION_HEAD: ["catalog.view_item"],
-    DEPT_ADMIN: ["catalog.view_item", "catalog.add_item", "catalog.change_item", "catalog.view_catalog_health"],
+    CLERK: ["catalog.view_item", "cases.submit_on_behalf", "cases.accept_case"],
+    APPROVER: ["catalog.view_item", "cases.review_case"],
+    SECTION_HEAD: ["catalog.view_item", "cases.review_case", "cases.decide_case"],
+    DEPT_ADMIN: [
+        "catalog.view_item",
+        "catalog.add_item",
+        "catalog.change_item",
+        "catalog.view_catalog_health",
+        "cases.manage_processes",
+    ],
     CENTRE_ADMIN: [
         "catalog.view_item",
         "catalog.view_catalog_health",
@@ -43,9 +49,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_servicecentre",
         "org.view_department",
     ],
-    SUPERVISOR: ["catalog.view_item", "catalog.view_catalog_health"],
-    AUDITOR: ["catalog.view_item", "catalog.view_catalog_health"],
+    SUPERVISOR: ["catalog.view_item", "catalog.view_catalog_health", "cases.view_all_cases"],
+    AUDITOR: ["catalog.view_item", "catalog.view_catalog_health", "cases.view_all_cases"],
     SYSADMIN: [
+        "cases.manage_processes",
         "catalog.view_item",
         "catalog.add_item",
         "catalog.change_item",

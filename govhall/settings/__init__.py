@@ -119,6 +119,11 @@ STATICFILES_DIRS = [
     ("vendor/noto-sans-sc", NODE_MODULES / "@fontsource" / "noto-sans-sc"),
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # never served directly; downloads go through permission-checked views
+# Applicants' materials (PDF, JPEG, PNG): the largest file accepted, and what Django buffers.
+GOVHALL_UPLOAD_MAX_BYTES = int(os.environ.get("GOVHALL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = GOVHALL_UPLOAD_MAX_BYTES + 1024 * 1024
+# 容缺受理: working days the applicant has to bring the missing materials, unless the clerk sets it.
+GOVHALL_RONGQUE_DAYS = int(os.environ.get("GOVHALL_RONGQUE_DAYS", "10"))
 
 # The embedded PDF font (Noto Sans SC, SIL OFL), installed from the npm registry by `make setup`.
 GOVHALL_PDF_FONT_DIR = Path(os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc"))

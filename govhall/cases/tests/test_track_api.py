@@ -18,7 +18,7 @@ def test_tracking_shows_status_and_steps_without_personal_data(client, case, cle
     data = response.json()
     assert data["number"] == case.number
     assert data["item_name"] == "食品经营许可证核发"
-    assert data["status"] == {"code": "submitted", "label": "已提交"}
+    assert data["status"] == {"code": "submitted", "label": "待预审"}
     assert data["submitted_on"] == timezone.localdate(case.submitted_at).isoformat()
     assert data["accepted_on"] is None
     assert [s["kind"] for s in data["steps"]] == ["submitted", "accepted"]
@@ -44,5 +44,5 @@ def test_wrong_code_and_unknown_number_get_the_same_404(client, case):
 def test_tracking_in_english_labels_the_status_in_english(client, case):
     response = client.get("/api/cases/track", {"number": case.number, "code": case.query_code}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert response.json()["status"]["label"] == "Submitted"
+    assert response.json()["status"]["label"] == "Awaiting pre-review"
     assert response.json()["steps"][0]["label"] == "Application submitted"
