@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(MANAGE) load_demo
 	@echo "govhall 已启动：http://$(HOST)/  （工作人员账号见 README）"
-	$(MANAGE) db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(MANAGE) runserver $(HOST)
+	$(MANAGE) db_worker --no-reload & W=$$!; $(MANAGE) scheduler & S=$$!; trap 'kill $$W $$S 2>/dev/null' EXIT INT TERM; $(MANAGE) runserver $(HOST)
 
 run:
 	$(MANAGE) runserver $(HOST)

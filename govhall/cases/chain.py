@@ -59,7 +59,7 @@ def chain_verify() -> ChainReport:
     count = 0
     events = CaseEvent.objects.select_related("case").order_by("id").iterator(chunk_size=2000)
     for event in events:
-        number = event.case.number
+        number = event.case.number or ""
         if event.prev_hash != prev:
             # The event before this one was deleted or rewritten with its hash.
             return ChainReport(count, BrokenLink(event.id, number, "prev_hash", prev, event.prev_hash))

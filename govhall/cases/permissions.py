@@ -36,7 +36,7 @@ def is_applicant_side(user, case: Case) -> bool:
         return False
     if case.submitted_by_id == user.pk:
         return True
-    if case.applicant_person_id and case.applicant_person.user_id == user.pk:
+    if case.applicant_person is not None and case.applicant_person.user_id == user.pk:
         return True
     enterprise = case.applicant_enterprise
     return bool(enterprise and enterprise.legal_representative and enterprise.legal_representative.user_id == user.pk)
@@ -46,7 +46,7 @@ def is_case_owner(user, case: Case) -> bool:
     """The applicant themself (not an agent): may withdraw."""
     if not user.is_authenticated:
         return False
-    if case.applicant_person_id:
+    if case.applicant_person is not None:
         return case.applicant_person.user_id == user.pk
     enterprise = case.applicant_enterprise
     return bool(enterprise and enterprise.legal_representative and enterprise.legal_representative.user_id == user.pk)

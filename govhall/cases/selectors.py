@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from govhall.cases.models import Case
+from govhall.cases import permissions
+from govhall.cases.models import EVENT_KIND_LABELS, Case, CaseCommitment, CaseExtension, CaseTask, Notification
+from govhall.org.selectors import items_for_window
 
 
 def case_for_tracking(*, number: str, code: str) -> Case:
@@ -19,3 +24,146 @@ def case_for_tracking(*, number: str, code: str) -> Case:
     if not secrets.compare_digest(given.encode(), expected.encode()) or case is None:
         raise Http404
     return case
+
+
+def get_case_for_user(*, user, case_id: int) -> Case:
+    """The case if this user may see it, else 404 (never a 403 that confirms it exists)."""
+    case = (
+        Case.objects.select_related(
+            "item_version", "item_version__department", "applicant_person", "applicant_enterprise", "department", "window", "centre"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or not permissions.can_view(user, case):
+        raise Http404
+    return case
+
+
+def get_task_for_user(*, user, task_id: int) -> CaseTask:
+    task = CaseTask.objects.select_related("case", "department").filter(pk=task_id).first()
+    if task is None or not permissions.can_view(user, task.case):
+        raise Http404
+    return task
+
+
+def cases_for_applicant(*, user, status: str = "") -> QuerySet[Case]:
+    """The applicant's own cases (and those they submitted for others), newest first."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    qs = Case.objects.filter(permissions.applicant_filter(user)).select_related("item_version", "department")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def prereview_queue_for_clerk(*, user) -> QuerySet[Case]:
+    """Submissions waiting for acceptance that this clerk's window may accept: online ones, and
+    those made at this clerk's centre; oldest first (first come, first served)."""
+    profile = permissions.staff_profile(user)
+    if profile is None or profile.window is None or not user.has_perm("cases.accept_case"):
+        return Case.objects.none()
+    qs = Case.objects.filter(status=Case.STATUS_SUBMITTED).filter(Q(centre__isnull=True) | Q(centre_id=profile.window.centre_id))
+    if not profile.window.accepts_all_items:
+        qs = qs.filter(item__in=items_for_window(window=profile.window))
+    return qs.select_related("item_version", "applicant_person", "applicant_enterprise").order_by("submitted_at", "id")
+
+
+def deliveries_for_clerk(*, user) -> QuerySet[Case]:
+    """Decided cases whose result this clerk's centre hands out (一个窗口出件)."""
+    profile = permissions.staff_profile(user)
+    if profile is None or profile.centre_id is None or not user.has_perm("cases.accept_case"):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(status=Case.STATUS_TO_DELIVER, centre_id=profile.centre_id)
+        .select_related("item_version", "applicant_person", "applicant_enterprise")
+        .order_by("decided_at", "id")
+    )
+
+
+def tasks_for_staff(*, user) -> QuerySet[CaseTask]:
+    """Open tasks this staff member may do: their department's, for their roles (a clerk: the
+    即办件 decisions of their centre); the least time left first."""
+    profile = permissions.staff_profile(user)
+    if profile is None:
+        return CaseTask.objects.none()
+    roles: list[str] = []
+    if user.has_perm("cases.review_case"):
+        roles += ["approver", "certifier"]
+    if user.has_perm("cases.decide_case"):
+        roles += ["section_head", "leader"]
+    q = Q(pk__in=[])
+    if profile.department_id and roles:
+        q |= Q(department_id=profile.department_id, role__in=roles)
+    if profile.centre_id and user.has_perm("cases.accept_case"):
+        q |= Q(centre_id=profile.centre_id, role="clerk")
+    return (
+        CaseTask.objects.filter(q, status=CaseTask.STATUS_OPEN)
+        .select_related("case", "case__item_version", "department")
+        .order_by(F("case__due_date").asc(nulls_last=True), "opened_at", "id")
+    )
+
+
+def extensions_pending_for_head(*, user) -> QuerySet[CaseExtension]:
+    profile = permissions.staff_profile(user)
+    if profile is None or profile.department_id is None or not user.has_perm("cases.decide_case"):
+        return CaseExtension.objects.none()
+    return (
+        CaseExtension.objects.filter(status=CaseExtension.STATUS_PENDING, case__department_id=profile.department_id)
+        .exclude(requested_by=user)
+        .select_related("case", "case__item_version", "requested_by")
+    )
+
+
+def rongque_commitments_for_staff(*, user, overdue_only: bool = False, today: date | None = None) -> QuerySet[CaseCommitment]:
+    """Open 容缺 commitments of the clerk's centre or the staff member's department, the most
+    overdue first."""
+    profile = permissions.staff_profile(user)
+    if profile is None:
+        return CaseCommitment.objects.none()
+    q = Q(pk__in=[])
+    if profile.department_id:
+        q |= Q(case__department_id=profile.department_id)
+    if profile.centre_id and user.has_perm("cases.accept_case"):
+        q |= Q(case__centre_id=profile.centre_id)
+    qs = CaseCommitment.objects.filter(q, kind=CaseCommitment.KIND_RONGQUE, status=CaseCommitment.STATUS_OPEN)
+    if overdue_only:
+        qs = qs.filter(due_date__lt=today or timezone.localdate())
+    return qs.select_related("case", "case__item_version").order_by("due_date", "id")
+
+
+def verifications_for_department(*, user) -> QuerySet[CaseCommitment]:
+    """告知承诺 verifications the staff member's department must carry out, soonest due first."""
+    profile = permissions.staff_profile(user)
+    if profile is None or profile.department_id is None or not user.has_perm("cases.review_case"):
+        return CaseCommitment.objects.none()
+    return (
+        CaseCommitment.objects.filter(
+            kind=CaseCommitment.KIND_GAOZHI, status=CaseCommitment.STATUS_OPEN, case__department_id=profile.department_id
+        )
+        .select_related("case", "case__item_version")
+        .order_by("due_date", "id")
+    )
+
+
+def case_timeline(*, case: Case) -> list[dict]:
+    """The case's steps for people: what happened, when, by which department or window (staff
+    names are not shown to applicants)."""
+    return [
+        {
+            "seq": e.seq,
+            "kind": e.kind,
+            "label": str(EVENT_KIND_LABELS.get(e.kind, e.kind)),
+            "at": e.at,
+            "actor_id": e.actor_id,
+            "after": e.after,
+        }
+        for e in case.events.order_by("seq")
+    ]
+
+
+def notifications_for_user(*, user, unread_only: bool = True) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.select_related("case")

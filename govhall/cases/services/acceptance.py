@@ -226,7 +226,7 @@ def case_request_supplement(*, actor, case: Case, points: Sequence[SupplementPoi
     _require_clerk(actor, case)
     errors = ErrorCollector()
     by_id = {m.pk: m for m in Material.objects.filter(version=case.item_version)}
-    listed = []
+    listed: list[dict] = []
     if not points:
         errors.add("points", "required", _("请列出需要补正的全部材料"))
     for point in points:
@@ -251,12 +251,12 @@ def case_request_supplement(*, actor, case: Case, points: Sequence[SupplementPoi
         if profile is not None and profile.window is not None:
             case.window, case.centre = profile.window, profile.window.centre
         case.save()
-        for point in listed:
-            if point["material_id"] is not None:
+        for entry in listed:
+            if entry["material_id"] is not None:
                 MaterialReview.objects.update_or_create(
                     case=case,
-                    material_id=point["material_id"],
-                    defaults={"result": CaseMaterial.REVIEW_DEFECTIVE, "note": point["problem"][:300], "reviewed_by": actor},
+                    material_id=entry["material_id"],
+                    defaults={"result": CaseMaterial.REVIEW_DEFECTIVE, "note": str(entry["problem"])[:300], "reviewed_by": actor},
                 )
         case_event_append(
             case=case,

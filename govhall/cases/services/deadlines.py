@@ -39,7 +39,7 @@ def _task_holders(task: CaseTask):
     users = get_user_model().objects.filter(is_active=True, groups__name__in=ROLE_GROUPS.get(task.role, []))
     if task.role == "clerk":
         return users.filter(staff__centre_id=task.centre_id).distinct()
-    return users.filter(staff__department_id=task.department_id).distinct()
+    return users.filter(staff__department=task.department).distinct()
 
 
 def case_clock_sweep(*, today: dt.date | None = None) -> SweepReport:

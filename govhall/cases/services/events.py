@@ -14,7 +14,10 @@ from govhall.core.errors import Conflict
 
 
 def case_event_append(*, case: Case, kind: str, actor, before: dict | None = None, after: dict | None = None) -> CaseEvent:
-    """Append one event to the global chain. Must run inside the action's transaction."""
+    """Append one event to the global chain. Must run inside the action's transaction. Drafts have
+    no number and no events: the log starts at submission."""
+    if not case.number:
+        raise ValueError("events are appended to submitted cases only")
     with transaction.atomic():
         head, _created = CaseLogHead.objects.get_or_create(pk=1)
         head = CaseLogHead.objects.select_for_update().get(pk=1)
@@ -30,7 +33,7 @@ def case_event_append(*, case: Case, kind: str, actor, before: dict | None = Non
             prev_hash=head.last_hash,
         )
         fields = event_fields(
-            case_number=case.number,
+            case_number=case.number or "",
             seq=event.seq,
             kind=kind,
             actor_id=getattr(actor, "pk", None),

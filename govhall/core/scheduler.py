@@ -1,0 +1,48 @@
+"""Periodic jobs. `manage.py scheduler` enqueues each job for the worker when its interval has
+passed; the job's ScheduledRun row is locked first, so any number of scheduler processes on any
+number of machines enqueue each run once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from govhall.core.models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class Periodic:
+    key: str
+    task: str  # dotted path of a django-tasks task
+    every: dt.timedelta
+
+
+PERIODIC = [
+    # Hourly: a case becomes overdue at the first run after midnight, reminders go out that morning.
+    Periodic("cases.clock_sweep", "govhall.cases.tasks.clock_sweep_task", dt.timedelta(hours=1)),
+]
+
+
+def run_due(*, now: dt.datetime | None = None, enqueue: Callable[[str], object] | None = None) -> list[str]:
+    """Enqueue every periodic job whose interval has passed; returns the keys enqueued."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in PERIODIC:
+        with transaction.atomic():
+            ScheduledRun.objects.get_or_create(key=job.key)
+            run = ScheduledRun.objects.select_for_update().get(key=job.key)
+            if run.last_run_at is not None and now - run.last_run_at < job.every:
+                continue
+            run.last_run_at = now
+            run.save(update_fields=["last_run_at"])
+            if enqueue is not None:
+                enqueue(job.task)
+            else:
+                transaction.on_commit(lambda path=job.task: import_string(path).enqueue())
+            enqueued.append(job.key)
+    return enqueued
