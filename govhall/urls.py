@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("govhall.core.urls")),
     path("", include("govhall.catalog.urls")),
     path("staff/org/", include("govhall.org.urls_staff")),
+    path("staff/cases/", include("govhall.cases.urls_staff")),
+    path("", include("govhall.cases.urls_applicant")),
 ]
