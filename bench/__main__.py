@@ -1,7 +1,9 @@
 """govhall benchmarks: `make bench` (or `.venv/bin/python -m bench`).
 
 Each figure is printed beside the baseline it is compared against. Runs against a scratch SQLite
-database in a temporary directory (or DATABASE_URL when set), never the demo database.
+database in a temporary directory (or DATABASE_URL when set), never the demo database. The case
+benchmarks run on PostgreSQL databases of their own (bench/pgdb.py; skipped, saying why, when
+there is no PostgreSQL); the first run generates a million cases, which takes minutes.
 """
 
 from __future__ import annotations
@@ -164,6 +166,18 @@ def bench_catalog_excel() -> None:
     report("catalog Excel import as new items, items/s", f"{n / import_s:,.0f}", "openpyxl reading the file", f"{n / read_s:,.0f} items/s")
 
 
+def bench_cases_scale() -> None:
+    from bench import cases_scale
+
+    cases_scale.bench(report)
+
+
+def bench_cases_throughput() -> None:
+    from bench import cases_throughput
+
+    cases_throughput.bench(report)
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_calendar", verbosity=0, stdout=io.StringIO())
@@ -172,6 +186,8 @@ def main() -> None:
     bench_calendar()
     bench_catalog_search()
     bench_catalog_excel()
+    bench_cases_scale()
+    bench_cases_throughput()
 
 
 if __name__ == "__main__":

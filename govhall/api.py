@@ -29,7 +29,11 @@ def domain_error(request, exc: DomainError):
 def request_invalid(request, exc: NinjaValidationError):
     detail = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "path")]
+        loc = [str(part) for part in error.get("loc", [])]
+        # Form, file and header errors start with their source ("file", "file"): drop it too.
+        if loc and loc[0] in ("form", "file", "header", "cookie"):
+            loc = loc[1:]
+        loc = [part for part in loc if part not in ("query", "body", "path")]
         detail.append({"field": ".".join(loc), "rule": error.get("type", "invalid"), "message": error.get("msg", "")})
     return api.create_response(request, {"detail": detail}, status=400)
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("staff/org/", include("govhall.org.urls_staff")),
     path("staff/cases/", include("govhall.cases.urls_staff")),
     path("", include("govhall.cases.urls_applicant")),
+    path("", include("govhall.applicants.urls")),
 ]

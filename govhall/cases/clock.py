@@ -36,11 +36,18 @@ def case_clock_refresh(case: Case, *, today: dt.date | None = None) -> None:
 
 
 def remaining_days(cases, *, today: dt.date | None = None) -> dict[int, int | None]:
-    """Remaining working days per case id (negative: days overdue); None once the clock stopped."""
+    """Remaining working days per case id (negative: days overdue); None once the clock stopped —
+    at the decision, even while the licence is still being made (制证)."""
     today = today or timezone.localdate()
-    running = [c for c in cases if c.status in Case.CLOCK_STATUSES and c.due_date]
-    table = remaining_working_days_many(today, [c.due_date for c in running])
+    # A suspended case's stored due date is as of the last refresh (the sweep, hourly): take the
+    # pause up to `today`, so its remaining days stay frozen whenever they are asked for.
+    dues = {
+        c.pk: case_due_date(c, today=today) if c.status == Case.STATUS_SUSPENDED else c.due_date
+        for c in cases
+        if c.status in Case.CLOCK_STATUSES and c.due_date and not c.decision
+    }
+    table = remaining_working_days_many(today, list(dues.values()))
     result: dict[int, int | None] = {c.pk: None for c in cases}
-    for c in running:
-        result[c.pk] = table[c.due_date]
+    for pk, due in dues.items():
+        result[pk] = table[due] if due is not None else None
     return result

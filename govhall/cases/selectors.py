@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions
 from govhall.cases.models import EVENT_KIND_LABELS, Case, CaseCommitment, CaseExtension, CaseTask, Notification
 from govhall.org.selectors import items_for_window
@@ -48,10 +49,22 @@ def get_task_for_user(*, user, task_id: int) -> CaseTask:
 
 
 def cases_for_applicant(*, user, status: str = "") -> QuerySet[Case]:
-    """The applicant's own cases (and those they submitted for others), newest first."""
+    """The applicant's own cases (and those they submitted for others), newest first.
+
+    The same cases as `permissions.applicant_filter`, but with the user's person and represented
+    enterprises looked up first: an OR across joined tables makes PostgreSQL read every case (over
+    a second at a million cases), while an OR of three indexed columns is a few index reads
+    (bench/cases_scale.py)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    qs = Case.objects.filter(permissions.applicant_filter(user)).select_related("item_version", "department")
+    q = Q(submitted_by=user)
+    person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    if person_ids:
+        q |= Q(applicant_person_id__in=person_ids)
+    enterprise_ids = list(Enterprise.objects.filter(legal_representative__user=user).values_list("pk", flat=True))
+    if enterprise_ids:
+        q |= Q(applicant_enterprise_id__in=enterprise_ids)
+    qs = Case.objects.filter(q).select_related("item_version", "department")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-id")
@@ -126,7 +139,10 @@ def rongque_commitments_for_staff(*, user, overdue_only: bool = False, today: da
         q |= Q(case__department_id=profile.department_id)
     if profile.centre_id and user.has_perm("cases.accept_case"):
         q |= Q(case__centre_id=profile.centre_id)
-    qs = CaseCommitment.objects.filter(q, kind=CaseCommitment.KIND_RONGQUE, status=CaseCommitment.STATUS_OPEN)
+    # Only cases still being handled: a withdrawn or terminated case owes no more materials.
+    qs = CaseCommitment.objects.filter(
+        q, kind=CaseCommitment.KIND_RONGQUE, status=CaseCommitment.STATUS_OPEN, case__status__in=Case.CLOCK_STATUSES
+    )
     if overdue_only:
         qs = qs.filter(due_date__lt=today or timezone.localdate())
     return qs.select_related("case", "case__item_version").order_by("due_date", "id")

@@ -64,7 +64,7 @@ def _rule(kind: str, exc: StdnumError, raw: str) -> str:
         except StdnumError:
             return "birth_date"
         # The first six digits must be a county code that existed in the birth year
-        # (e.g. 新巴尔虎右旗 was 152127 before 2001, 150727 after).
+        # (e.g. 新巴尔虎右旗 was 152129 before 2001, 150727 after).
         return "birth_place"
     return "characters"
 

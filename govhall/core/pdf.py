@@ -13,14 +13,20 @@ split into continuation rows instead of running off the page.
 
 `pdf_text` reads the text back from a PDF this module wrote (through the fonts' ToUnicode maps),
 so tests assert on what is really printed.
+
+Each process parses a font file once (`_parsed_font`): fpdf2's `add_font` would spend about half a
+second per style on the 10 MB font for every document, more than the rest of the document costs.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import threading
 import zlib
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,9 +35,10 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, VAlign, WrapMode
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 FONT_FAMILY = "NotoSansSC"
@@ -75,6 +82,63 @@ def font_paths() -> dict[str, Path]:
     return paths
 
 
+# --- the font, parsed once per process -----------------------------------------------------------
+# A document gets a copy of the parsed font that shares what only is read while a document is laid
+# out (character widths, the cmap, glyph ids) and has its own subset map and descriptor (the output
+# writes object numbers into it). It also needs its own fontTools object, because fpdf2's output
+# subsets that object in place; it is opened lazily from the bytes in memory, with the glyph order
+# already known (working it out from the cmap costs 0.25 s), and without the tables a horizontal
+# PDF text never reads, which the subsetter would otherwise decompile: vertical metrics, baselines,
+# style attributes and the OpenType layout tables (fpdf2 drops those from the subset anyway; we do
+# not shape text). This leans on fpdf2's TTFFont and SubsetMap as of 2.8 (pinned in requirements.txt);
+# the core and catalog PDF tests read every document back, so an upgrade that changes them shows.
+_UNREAD_TABLES = ("vhea", "vmtx", "BASE", "STAT", "GDEF", "GPOS", "GSUB")
+
+
+@dataclass(frozen=True)
+class _ParsedFont:
+    template: TTFFont
+    data: bytes
+    glyph_order: tuple[str, ...]
+
+    def for_document(self, document: FPDF) -> TTFFont:
+        font = copy.copy(self.template)
+        font.i = len(document.fonts) + 1
+        font.desc = copy.copy(self.template.desc)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        ttfont = ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True)
+        ttfont.setGlyphOrder(list(self.glyph_order))
+        for tag in _UNREAD_TABLES:
+            if tag in ttfont:
+                del ttfont[tag]
+        font.ttfont = ttfont
+        return font
+
+
+_parsed_fonts: dict[tuple[str, str, int, int], _ParsedFont] = {}
+_parsing = threading.Lock()
+
+
+def _parsed_font(path: Path, style: str) -> _ParsedFont:
+    """The font file parsed by fpdf2, once per process (again if the file is replaced)."""
+    stat = path.stat()
+    key = (str(path), style, stat.st_mtime_ns, stat.st_size)
+    with _parsing:
+        parsed = _parsed_fonts.get(key)
+        if parsed is None:
+            template = TTFFont(FPDF(), path, f"{FONT_FAMILY.lower()}{style}", style)
+            if template.color_font is not None:
+                raise ImproperlyConfigured(f"{path}: colour fonts are not supported for govhall documents")
+            parsed = _ParsedFont(template=template, data=path.read_bytes(), glyph_order=tuple(template.ttfont.getGlyphOrder()))
+            # The fully decompiled tables (tens of MB) are not needed once widths and ids are read.
+            template.close()
+            del template.ttfont
+            _parsed_fonts[key] = parsed
+        return parsed
+
+
 def china_now() -> datetime:
     return timezone.now().astimezone(CHINA_TZ)
 
@@ -84,9 +148,9 @@ class GovDocument(FPDF):
 
     def __init__(self, *, issuer: str, title: str, printed_at: datetime | None = None, author: str = "") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        paths = font_paths()
-        for style, path in paths.items():
-            self.add_font(FONT_FAMILY, style, str(path))
+        for style, path in font_paths().items():
+            font = _parsed_font(path, style).for_document(self)
+            self.fonts[font.fontkey] = font
         self.issuer = issuer
         self.doc_title = title
         self.printed_at = (printed_at or china_now()).astimezone(CHINA_TZ)

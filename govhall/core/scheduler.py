@@ -5,6 +5,7 @@ number of machines enqueue each run once."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ PERIODIC = [
 ]
 
 
+def _enqueue(path: str) -> None:
+    import_string(path).enqueue()
+
+
 def run_due(*, now: dt.datetime | None = None, enqueue: Callable[[str], object] | None = None) -> list[str]:
     """Enqueue every periodic job whose interval has passed; returns the keys enqueued."""
     now = now or timezone.now()
@@ -43,6 +48,6 @@ def run_due(*, now: dt.datetime | None = None, enqueue: Callable[[str], object] 
             if enqueue is not None:
                 enqueue(job.task)
             else:
-                transaction.on_commit(lambda path=job.task: import_string(path).enqueue())
+                transaction.on_commit(functools.partial(_enqueue, job.task))
             enqueued.append(job.key)
     return enqueued

@@ -1,26 +1,36 @@
 """Build the demo county (新巴尔虎右旗) through the same services the product uses.
 
 Idempotent: every row is looked up by its natural key (division code, department and centre name,
-window number, username, item code) and only what is missing is created; nothing that exists is
-changed, so a second run writes nothing and makes no new item versions. History (下放, 划转) is
-applied to an item only if its event is not there yet. The whole load is one transaction: it either
-completes or leaves the database as it was.
+window number, username, item code, 公民身份号码, 统一社会信用代码) and only what is missing is
+created; nothing that exists is changed, so a second run writes nothing and makes no new item
+versions. History (下放, 划转) is applied to an item only if its event is not there yet, a 会商联审
+process only to an item without a process, and the two months of cases (`cases.py`) only when none
+of them exists. The whole load is one transaction: it either completes or leaves the database as it
+was. It ends with the daily clock sweep, so overdue flags and reminders are those of today.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
+from govhall.applicants.models import Enterprise, Person
+from govhall.applicants.services import enterprise_register, person_register
+from govhall.cases.services import case_clock_sweep
 from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.services import item_create, item_delegate, item_transfer, item_update, version_to_data
 from govhall.demo import history
+from govhall.demo.cases import DAYS_BACK, bind_joint_reviews, load_cases
 from govhall.demo.county import (
     ALL_DEPARTMENTS,
     CENTRE_ADDRESS,
@@ -35,7 +45,7 @@ from govhall.demo.county import (
     township_windows,
 )
 from govhall.demo.items import all_item_specs
-from govhall.demo.people import staff_names, staff_specs
+from govhall.demo.people import ENTERPRISES, person_specs, staff_names, staff_specs
 from govhall.demo.villages import VILLAGES_CSV, village_names, village_rows
 from govhall.org import roles
 from govhall.org.divisions import ImportStats, import_file
@@ -52,6 +62,12 @@ LABELS = {
     "delegated": "下放事项",
     "transferred": "划转事项",
     "window_items": "窗口可受理事项",
+    "applicants": "申请人账号",
+    "persons": "自然人",
+    "enterprises": "企业",
+    "processes": "会商联审流程",
+    "cases": "办件",
+    "clock": "办件期限检查（超期标记和到期提醒）",
 }
 
 
@@ -76,6 +92,13 @@ class _County:
     windows: list[tuple[Window, WindowSpec]] = field(default_factory=list)
     window_by_place: dict[tuple[str, str], Window] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    password_hash: str = ""
+
+    def hashed(self, password: str) -> str:
+        # One PBKDF2 hash for every demo account: hashing 230 passwords one by one would take most
+        # of the load time, and they share the one published demo password anyway.
+        self.password_hash = self.password_hash or make_password(password)
+        return self.password_hash
 
 
 def load_demo(*, password: str, log: Callable[[str], None] = lambda message: None) -> LoadReport:
@@ -90,6 +113,10 @@ def load_demo(*, password: str, log: Callable[[str], None] = lambda message: Non
         ("items", lambda: _items(county, report, log)),
         ("history", lambda: _history(county, report)),
         ("window_items", lambda: _window_items(county, report)),
+        ("applicants", lambda: _applicants(county, password, report)),
+        ("processes", lambda: _processes(county, report)),
+        ("cases", lambda: _cases(county, report, log)),
+        ("clock", lambda: _clock(log)),
     ]
     with transaction.atomic():
         for name, phase in phases:
@@ -206,17 +233,13 @@ def _staff(county: _County, password: str, report: LoadReport) -> None:
     names = staff_names()
     existing = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs])}
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_LABELS)}
-    hashed = ""
     for spec in specs:
         user = existing.get(spec.username)
         if user is None:
-            # One PBKDF2 hash for every demo account: hashing 160 passwords one by one would take
-            # most of the load time, and they share the one published demo password anyway.
-            hashed = hashed or make_password(password)
             user = User.objects.create(
                 username=spec.username,
                 first_name=names[spec.username],
-                password=hashed,
+                password=county.hashed(password),
                 is_staff=spec.superuser,
                 is_superuser=spec.superuser,
             )
@@ -298,3 +321,71 @@ def _window_items(county: _County, report: LoadReport) -> None:
             admin = county.users["centreadmin" if centre == "county" else f"centreadmin_{centre}"]
             window_set_items(actor=admin, window=window, items=wanted)
             report.created["window_items"] += len(wanted)
+
+
+def _applicants(county: _County, password: str, report: LoadReport) -> None:
+    """The residents (with an online account or without) and the enterprises, registered through
+    the applicants' services (which check every 公民身份号码 and 统一社会信用代码), at dates before
+    the cases they apply for."""
+    specs = person_specs()
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in specs if s.username])}
+    persons = {p.id_number: p for p in Person.objects.filter(id_number__in=[s.id_number for s in specs])}
+    villages = Division.objects.in_bulk([s.village for s in specs], field_name="code")
+    rng = random.Random(f"{COUNTY_CODE}-registrations")
+    first_case_day = timezone.localdate() - dt.timedelta(days=DAYS_BACK)
+    for spec in specs:
+        registered = timezone.make_aware(dt.datetime.combine(first_case_day - dt.timedelta(days=rng.randint(20, 900)), dt.time(10)))
+        user = users.get(spec.username) if spec.username else None
+        if spec.username and user is None:
+            user = User.objects.create(
+                username=spec.username, first_name=spec.name, password=county.hashed(password), date_joined=registered
+            )
+            report.created["applicants"] += 1
+        if user is not None:
+            county.users[spec.username] = user
+        if spec.id_number not in persons:
+            with mock.patch("django.utils.timezone.now", return_value=registered):
+                persons[spec.id_number] = person_register(
+                    actor=None,
+                    name=spec.name,
+                    id_number=spec.id_number,
+                    phone=spec.phone,
+                    address=spec.address,
+                    division=villages[spec.village],
+                    user=user,
+                )
+            report.created["persons"] += 1
+    representatives = {s.username: persons[s.id_number] for s in specs if s.username}
+    existing = set(Enterprise.objects.filter(uscc__in=[e.uscc for e in ENTERPRISES]).values_list("uscc", flat=True))
+    for company in ENTERPRISES:
+        if company.uscc in existing:
+            continue
+        representative = representatives[company.representative]
+        registered = timezone.make_aware(dt.datetime.combine(first_case_day - dt.timedelta(days=rng.randint(100, 1500)), dt.time(10)))
+        with mock.patch("django.utils.timezone.now", return_value=registered):
+            enterprise_register(
+                actor=None,
+                name=company.name,
+                uscc=company.uscc,
+                legal_representative_name=representative.name,
+                legal_representative=representative,
+                address=company.address,
+                phone=company.phone,
+            )
+        report.created["enterprises"] += 1
+
+
+def _processes(county: _County, report: LoadReport) -> None:
+    # Set by the system administrator a month before the first demo case.
+    at = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=DAYS_BACK + 30), dt.time(16)))
+    report.created["processes"] += bind_joint_reviews(actor=county.users["sysadmin01"], departments=county.departments, at=at)
+
+
+def _cases(county: _County, report: LoadReport, log: Callable[[str], None]) -> None:
+    report.created["cases"] += load_cases(users=county.users, log=log)
+
+
+def _clock(log: Callable[[str], None]) -> None:
+    """What `manage.py clock_sweep` does every night, run now: today's overdue flags and reminders."""
+    sweep = case_clock_sweep()
+    log(f"  超期标记 {sweep.overdue_marked} 件，提醒 {sweep.reminders} 条，特别程序中期限更新 {sweep.suspended_refreshed} 件")

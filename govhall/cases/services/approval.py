@@ -191,7 +191,7 @@ def task_complete(*, actor, task: CaseTask, outcome: str, opinion: str = "") -> 
     errors.raise_if_any()
     with transaction.atomic():
         case = case_lock(task.case, statuses=(Case.STATUS_IN_PROGRESS, Case.STATUS_SUSPENDED))
-        task = CaseTask.objects.select_for_update().select_related("department").get(pk=task.pk)
+        task = CaseTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
         if task.status != CaseTask.STATUS_OPEN:
             raise Conflict(_("该环节已被他人办理，请刷新后查看"))
         if not permissions.can_do_task(actor, task):
@@ -404,6 +404,9 @@ def case_terminate(*, actor, case: Case, reason: str) -> Case:
         raise ValidationError("reason", "required", _("请填写终止办理的理由"))
     with transaction.atomic():
         case = case_lock(case, statuses=Case.CLOCK_STATUSES)
+        # 终止 ends a procedure before its decision; a decision once made is revoked, not terminated.
+        if case.decision:
+            raise ValidationError("status", "decided", _("已作出决定，不能终止办理"))
         before = case.status
         case.status = Case.STATUS_TERMINATED
         case.closed_reason = reason[:1000]

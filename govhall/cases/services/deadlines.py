@@ -53,17 +53,24 @@ def case_clock_sweep(*, today: dt.date | None = None) -> SweepReport:
                 case_clock_refresh(locked, today=today)
                 locked.save(update_fields=["due_date", "updated_at"])
                 report.suspended_refreshed += 1
-    for case in Case.objects.filter(status=Case.STATUS_IN_PROGRESS, overdue=False, due_date__lt=today).only("pk"):
+    # The clock stops at the decision: a case decided in time and waiting for 制证 is not overdue.
+    for case in Case.objects.filter(status=Case.STATUS_IN_PROGRESS, overdue=False, due_date__lt=today, decision="").only("pk"):
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
-            if locked.status != Case.STATUS_IN_PROGRESS or locked.overdue or not locked.due_date or locked.due_date >= today:
+            if (
+                locked.status != Case.STATUS_IN_PROGRESS
+                or locked.overdue
+                or locked.decision
+                or not locked.due_date
+                or locked.due_date >= today
+            ):
                 continue
             locked.overdue = True
             locked.save(update_fields=["overdue", "updated_at"])
             case_event_append(case=locked, kind="overdue", actor=None, after={"due_date": locked.due_date.isoformat()})
             report.overdue_marked += 1
     remind_until = add_working_days(today, REMIND_DAYS_BEFORE)
-    due_soon = Case.objects.filter(status=Case.STATUS_IN_PROGRESS, due_date__gte=today, due_date__lte=remind_until).filter(
+    due_soon = Case.objects.filter(status=Case.STATUS_IN_PROGRESS, decision="", due_date__gte=today, due_date__lte=remind_until).filter(
         Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
     )
     for case in due_soon:

@@ -369,7 +369,19 @@ def case_withdraw(*, actor, case: Case, reason: str) -> Case:
     if not reason:
         raise ValidationError("reason", "required", _("请填写撤回理由"))
     with transaction.atomic():
-        case = case_lock(case, statuses=(Case.STATUS_SUBMITTED, Case.STATUS_SUPPLEMENT, Case.STATUS_IN_PROGRESS, Case.STATUS_SUSPENDED))
+        case = case_lock(
+            case,
+            statuses=(
+                Case.STATUS_SUBMITTED,
+                Case.STATUS_SUPPLEMENT,
+                Case.STATUS_IN_PROGRESS,
+                Case.STATUS_SUSPENDED,
+                Case.STATUS_TO_DELIVER,
+            ),
+        )
+        # Once decided (even while the licence is still being made) the decision stands.
+        if case.decision:
+            raise ValidationError("status", "decided", _("已作出决定，不能再撤回申请"))
         before = case.status
         case.status = Case.STATUS_WITHDRAWN
         case.closed_reason = reason[:1000]

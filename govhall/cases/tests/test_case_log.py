@@ -79,3 +79,11 @@ def test_events_cannot_be_changed_or_deleted_through_the_model(three_events):
     with pytest.raises(ImmutableEvent):
         event.delete()
     assert Case.objects.count() == 2
+
+
+def test_both_sm3_implementations_give_the_same_digest():
+    from govhall.cases.chain import _sm3_gmssl, sm3_hex
+
+    # GB/T 32905-2016 example 1: SM3("abc").
+    expected = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sm3_hex(b"abc") == _sm3_gmssl(b"abc") == expected

@@ -191,6 +191,11 @@ def check_upload(xml: bytes) -> Model:
     """Validate an uploaded model; refuse it with a ValidationError naming the reason."""
     if len(xml) > MAX_UPLOAD_BYTES:
         raise _refuse("size", _("模型文件超过 %(kb)d KB") % {"kb": MAX_UPLOAD_BYTES // 1024})
+    try:
+        # Stored as text and parsed again when a case starts: only UTF-8 survives that round trip.
+        xml.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _refuse("encoding", _("模型文件须为 UTF-8 编码")) from exc
     model = load(xml)
     for path, choose in (("approve", lambda task: "approve"), ("reject", lambda task: "reject" if task.is_decision else "approve")):
         try:
@@ -206,13 +211,19 @@ def check_upload(xml: bytes) -> Model:
 
 def _dry_run(model: Model, choose) -> None:
     state, ready, finished = start(model, {"departments": ["A", "B"], "needs_certificate": True, "lead_department": "A"})
+    decided = False
     for _step in range(200):
         if finished:
+            if not decided:
+                # The case would reach its end with no decision: the last step would fail on every case.
+                raise _refuse("no_decision", _("模型试运行结束时没有经过决定环节：每条路径都须先作出决定"))
             return
         if not ready:
             raise _refuse("stuck", _("模型试运行停在没有待办任务的状态：流程无法结束"))
         task = ready[0]
-        state, ready, finished = complete(state, task.spiff_id, choose(task))
+        outcome = choose(task)
+        decided = decided or (task.is_decision and outcome != "return")
+        state, ready, finished = complete(state, task.spiff_id, outcome)
     raise _refuse("loop", _("模型试运行 200 步仍未结束：流程中可能有死循环"))
 
 

@@ -66,8 +66,8 @@ def test_masking_hides_birth_date_and_middle_of_phone():
 def test_ric_region_code_must_exist_in_the_birth_year():
     from stdnum.cn import ric
 
-    # 新巴尔虎右旗 was 152127 until 2001: a 1990 birth with 150727 is refused, with 152127 accepted.
+    # 新巴尔虎右旗 was 152129 until 2001: a 1990 birth with 150727 is refused, with 152129 accepted.
     new_code = "15072719900307002"
-    old_code = "15212719900307002"
+    old_code = "15212919900307002"
     assert check("ric", new_code + ric.calc_check_digit(new_code + "0")).rule == "birth_place"
     assert check("ric", old_code + ric.calc_check_digit(old_code + "0")).valid

@@ -13,7 +13,7 @@ DEFAULT_PASSWORD = "govhall-demo-2026"
 class Command(BaseCommand):
     help = (
         "载入演示旗县新巴尔虎右旗：部门、政务服务中心和窗口、苏木镇便民服务中心和嘎查村代办点、各角色工作人员、"
-        "事项清单及其下放和划转历史。可重复执行，只补充缺少的数据。账号密码取自环境变量 GOVHALL_DEMO_PASSWORD"
+        "事项清单及其下放和划转历史、申请人账号、会商联审设置和近两个月的办件（经办件服务逐步办理）。可重复执行，只补充缺少的数据。账号密码取自环境变量 GOVHALL_DEMO_PASSWORD"
     )
 
     def add_arguments(self, parser):

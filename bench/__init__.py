@@ -1,0 +1,1 @@
+"""govhall benchmarks (`make bench` runs `python -m bench`)."""
