@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions
-from govhall.cases.models import EVENT_KIND_LABELS, Case, CaseCommitment, CaseExtension, CaseTask, Notification
+from govhall.cases.models import EVENT_KIND_LABELS, Case, CaseCommitment, CaseDocument, CaseExtension, CaseTask, Notification
 from govhall.org.selectors import items_for_window
 
 
@@ -89,6 +89,18 @@ def deliveries_for_clerk(*, user) -> QuerySet[Case]:
         return Case.objects.none()
     return (
         Case.objects.filter(status=Case.STATUS_TO_DELIVER, centre_id=profile.centre_id)
+        .select_related("item_version", "applicant_person", "applicant_enterprise")
+        .order_by("decided_at", "id")
+    )
+
+
+def deliveries_for_department(*, user) -> QuerySet[Case]:
+    """Decided cases of the staff member's department whose result has still to go out."""
+    profile = permissions.staff_profile(user)
+    if profile is None or profile.department_id is None:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(status=Case.STATUS_TO_DELIVER, department_id=profile.department_id)
         .select_related("item_version", "applicant_person", "applicant_enterprise")
         .order_by("decided_at", "id")
     )
@@ -183,3 +195,25 @@ def notifications_for_user(*, user, unread_only: bool = True) -> QuerySet[Notifi
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.select_related("case")
+
+
+def supplement_notice(*, case: Case) -> CaseDocument | None:
+    """The latest 补正材料一次性告知书 of the case."""
+    return case.documents.filter(kind=CaseDocument.KIND_SUPPLEMENT).order_by("-issued_at", "-id").first()
+
+
+def supplement_points_unanswered(*, case: Case, notice: CaseDocument | None = None) -> list[int]:
+    """Indexes of the notice's points not yet answered by a file uploaded after it was issued: a
+    material of the list by that material, another point by a file of that name."""
+    notice = notice or supplement_notice(case=case)
+    if notice is None:
+        return []
+    since = list(case.materials.filter(replaced=False, uploaded_at__gte=notice.issued_at))
+    materials = {m.material_id for m in since if m.material_id}
+    names = {m.name for m in since if m.material_id is None}
+    open_points = []
+    for index, point in enumerate(notice.body.get("points", [])):
+        mid = point.get("material_id")
+        if not (mid in materials if mid else point.get("name", "") in names):
+            open_points.append(index)
+    return open_points

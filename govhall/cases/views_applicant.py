@@ -31,7 +31,14 @@ from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions
 from govhall.cases.clock import remaining_days
 from govhall.cases.models import Case, CaseCommitment, CaseDocument, CaseMaterial
-from govhall.cases.selectors import case_for_tracking, case_timeline, cases_for_applicant, get_case_for_user
+from govhall.cases.selectors import (
+    case_for_tracking,
+    case_timeline,
+    cases_for_applicant,
+    get_case_for_user,
+    supplement_notice,
+    supplement_points_unanswered,
+)
 from govhall.cases.services import (
     case_draft_delete,
     case_draft_save,
@@ -602,7 +609,7 @@ def _answer_labels(case: Case) -> list[str]:
 
 
 def _supplement_notice(case: Case) -> CaseDocument | None:
-    return case.documents.filter(kind=CaseDocument.KIND_SUPPLEMENT).order_by("-issued_at", "-id").first()
+    return supplement_notice(case=case)
 
 
 def _supplement_rows(notice: CaseDocument | None) -> list[dict[str, Any]]:
@@ -626,14 +633,8 @@ def _supplemented_fields(case: Case, notice: CaseDocument | None) -> set[str]:
     """The points of the notice (by file field) answered with a file uploaded after it was issued."""
     if notice is None:
         return set()
-    since = list(case.materials.filter(replaced=False, uploaded_at__gte=notice.issued_at))
-    materials = {m.material_id for m in since if m.material_id}
-    names = {m.name for m in since if m.material_id is None}
-    return {
-        row["field"]
-        for row in _supplement_rows(notice)
-        if (row["material_id"] in materials if row["material_id"] else row["name"] in names)
-    }
+    unanswered = set(supplement_points_unanswered(case=case, notice=notice))
+    return {row["field"] for index, row in enumerate(_supplement_rows(notice)) if index not in unanswered}
 
 
 def _check_supplemented(case: Case, notice: CaseDocument | None, errors: PageErrors) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from govhall.cases.clock import remaining_days
 from govhall.cases.forms_staff import ExtensionDecideForm, TaskForm, VerifyForm, apply_errors
 from govhall.cases.models import Case, CaseCommitment, CaseExtension, CaseTask
 from govhall.cases.selectors import (
+    deliveries_for_department,
     extensions_pending_for_head,
     get_case_for_user,
     get_task_for_user,
@@ -65,18 +65,6 @@ def _task_rows(user) -> list[dict[str, Any]]:
     ]
 
 
-def _deliveries_for_department(user) -> QuerySet[Case]:
-    """Decided cases of the user's department waiting for their result to go out."""
-    profile = permissions.staff_profile(user)
-    if profile is None or profile.department_id is None:
-        return Case.objects.none()
-    return (
-        Case.objects.filter(status=Case.STATUS_TO_DELIVER, department_id=profile.department_id)
-        .select_related("item_version", "applicant_person", "applicant_enterprise")
-        .order_by("decided_at", "id")
-    )
-
-
 def _days_left(due, today) -> int:
     return (due - today).days
 
@@ -90,7 +78,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     rows = _task_rows(user)
     extensions = extensions_pending_for_head(user=user)
     verifications = verifications_for_department(user=user)
-    deliveries = _deliveries_for_department(user)
+    deliveries = deliveries_for_department(user=user)
     context = {
         "profile": permissions.staff_profile(user),
         "tasks": rows[:LIST_LIMIT],
@@ -157,7 +145,7 @@ def workbench_export(request: HttpRequest, which: str) -> HttpResponse:
             [_("办件编号"), _("事项"), _("申请人"), _("决定"), _("决定时间")],
             (
                 [c.number, c.item_version.name, applicant_line(c), c.get_decision_display(), local_time(c.decided_at)]
-                for c in _deliveries_for_department(user)
+                for c in deliveries_for_department(user=user)
             ),
             [26, 36, 32, 10, 18],
         )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.applicants.models import Enterprise, Person
-from govhall.cases import permissions
+from govhall.cases import permissions, selectors
 from govhall.cases.models import KIND_SUBMITTED, Case, CaseCommitment, CaseMaterial, CaseNumberCounter, CaseTask
 from govhall.cases.services.events import case_event_append, case_lock, case_visit_record
 from govhall.catalog.models import Item, ItemVersion, Material, SituationOption
@@ -348,11 +348,18 @@ def case_material_path(row: CaseMaterial) -> Path:
 
 
 def case_supplement_submit(*, actor, case: Case) -> Case:
-    """The applicant has supplemented after a 补正 notice: the case goes back to pre-review."""
+    """The applicant has supplemented after a 补正 notice: every point of the notice answered by a
+    file uploaded after it; the case goes back to pre-review."""
     if not permissions.is_applicant_side(actor, case):
         raise PermissionDenied(_("无权提交补正材料"))
     with transaction.atomic():
         case = case_lock(case, statuses=(Case.STATUS_SUPPLEMENT,))
+        notice = selectors.supplement_notice(case=case)
+        points = notice.body.get("points", []) if notice is not None else []
+        errors = ErrorCollector()
+        for index in selectors.supplement_points_unanswered(case=case, notice=notice):
+            errors.add(f"points.{index}", "not_supplemented", _("补正材料“%(name)s”尚未上传") % {"name": points[index].get("name", "")})
+        errors.raise_if_any()
         case.status = Case.STATUS_SUBMITTED
         case.save(update_fields=["status", "updated_at"])
         case_event_append(

@@ -174,6 +174,12 @@ def _request_supplement(case, clerk):
     )
 
 
+def _answer_every_point(case, applicant):
+    for name in (LAYOUT, COLD_STORAGE):
+        case_material_upload(actor=applicant, case=case, material=material(case, name), data=PDF, filename=f"{name}.pdf")
+    case_material_upload(actor=applicant, case=case, material=None, name="委托书", data=PDF, filename="委托书.pdf")
+
+
 def test_supplement_notice_lists_every_point_at_once(case, clerk):
     with on(EVE_OF_NATIONAL_DAY):
         document = _request_supplement(case, clerk)
@@ -221,7 +227,7 @@ def test_the_supplement_clock_has_not_started(case, clerk):
 def test_applicants_supplement_returns_the_case_to_the_prereview_queue(case, applicant, clerk):
     _request_supplement(case, clerk)
     assert case not in prereview_queue_for_clerk(user=clerk)
-    case_material_upload(actor=applicant, case=case, material=material(case, LAYOUT), data=PDF, filename="布局图.pdf")
+    _answer_every_point(case, applicant)
     case_supplement_submit(actor=applicant, case=case)
     case.refresh_from_db()
     assert case.status == Case.STATUS_SUBMITTED
@@ -229,11 +235,23 @@ def test_applicants_supplement_returns_the_case_to_the_prereview_queue(case, app
     assert event_kinds(case)[-2:] == ["material_uploaded", "supplemented"]
 
 
+def test_supplement_is_refused_until_every_point_of_the_notice_is_answered(case, applicant, clerk):
+    _request_supplement(case, clerk)
+    case_material_upload(actor=applicant, case=case, material=material(case, LAYOUT), data=PDF, filename="布局图.pdf")
+    with pytest.raises(ValidationError) as refused:
+        case_supplement_submit(actor=applicant, case=case)
+    assert [(e.field, e.rule) for e in refused.value.errors] == [("points.1", "not_supplemented"), ("points.2", "not_supplemented")]
+    assert "冷藏冷冻设施清单" in refused.value.errors[0].message
+    case.refresh_from_db()
+    assert case.status == Case.STATUS_SUPPLEMENT
+
+
 def test_after_a_supplement_the_clock_starts_on_the_day_of_acceptance(applicant, clerk, food, person):
     with on(dt.date(2026, 9, 24)):
         case = submit(applicant, food, person=person)
         _request_supplement(case, clerk)
     with on(EVE_OF_NATIONAL_DAY):
+        _answer_every_point(case, applicant)
         case_supplement_submit(actor=applicant, case=case)
         case_accept(actor=clerk, case=case)
     case.refresh_from_db()

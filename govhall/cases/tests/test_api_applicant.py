@@ -403,7 +403,10 @@ def test_a_material_is_only_downloaded_through_its_own_case(api, applicant, pers
 def test_applicant_supplements_after_the_notice(api, applicant, person, food, clerk):
     case = _submitted(applicant, person, food)
     case_request_supplement(actor=clerk, case=case, points=[SupplementPoint(problem="未签字", name="申请书")])
-    api.post(f"/api/cases/{case.pk}/materials", {"name": "申请书（已签字）", "file": _file("a.pdf", PDF)})
+    refused = api.post(f"/api/cases/{case.pk}/supplement")
+    assert refused.status_code == 400
+    assert _detail(refused)["field"] == "points.0"
+    api.post(f"/api/cases/{case.pk}/materials", {"name": "申请书", "file": _file("a.pdf", PDF)})
     response = api.post(f"/api/cases/{case.pk}/supplement")
     assert response.status_code == 200
     assert response.json()["status"]["code"] == "submitted"
