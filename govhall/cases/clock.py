@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from govhall.cases.models import Case, CasePause
-from govhall.core.calendar import Pause, add_working_days, remaining_working_days_many
+from govhall.core.calendar import Pause, add_working_days, working_days_signed_many
 
 
 def case_pause_periods(case: Case, *, today: dt.date) -> list[Pause]:
@@ -31,23 +31,28 @@ def case_clock_refresh(case: Case, *, today: dt.date | None = None) -> None:
     """Recompute the due date after acceptance, a pause or an extension (caller saves)."""
     today = today or timezone.localdate()
     case.due_date = case_due_date(case, today=today)
+    case.clock_as_of = today
     if case.due_date is not None and case.status == Case.STATUS_IN_PROGRESS:
         case.overdue = case.due_date < today
 
 
 def remaining_days(cases, *, today: dt.date | None = None) -> dict[int, int | None]:
     """Remaining working days per case id (negative: days overdue); None once the clock stopped —
-    at the decision, even while the licence is still being made (制证)."""
+    at the decision, even while the licence is still being made (制证).
+
+    A suspended case's due date was computed with its open pause ending on `clock_as_of`; every
+    working day since then is paused too, so what is left is what was left on that day: the working
+    days from `clock_as_of` to the due date. One calendar read for the whole list.
+    """
     today = today or timezone.localdate()
-    # A suspended case's stored due date is as of the last refresh (the sweep, hourly): take the
-    # pause up to `today`, so its remaining days stay frozen whenever they are asked for.
-    dues = {
-        c.pk: case_due_date(c, today=today) if c.status == Case.STATUS_SUSPENDED else c.due_date
-        for c in cases
-        if c.status in Case.CLOCK_STATUSES and c.due_date and not c.decision
-    }
-    table = remaining_working_days_many(today, list(dues.values()))
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    for c in cases:
+        if c.status not in Case.CLOCK_STATUSES or not c.due_date or c.decision:
+            continue
+        start = (c.clock_as_of or today) if c.status == Case.STATUS_SUSPENDED else today
+        spans[c.pk] = (start, c.due_date)
+    counts = working_days_signed_many(list(spans.values()))
     result: dict[int, int | None] = {c.pk: None for c in cases}
-    for pk, due in dues.items():
-        result[pk] = table[due] if due is not None else None
+    for pk, span in spans.items():
+        result[pk] = counts[span]
     return result

@@ -98,6 +98,7 @@ class Case(models.Model):
     limit_days = models.PositiveSmallIntegerField("承诺时限（工作日）", null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField("延期（工作日）", default=0)
     due_date = models.DateField("办理期限", null=True, blank=True, help_text="特别程序期间按今日结束估算，恢复后重算")
+    clock_as_of = models.DateField("期限计算日", null=True, blank=True, help_text="办理期限按此日计算（特别程序视为至此日）")
     overdue = models.BooleanField("已超期", default=False)
     reminded_on = models.DateField("已提醒日期", null=True, blank=True)
     decision = models.CharField("决定", max_length=10, choices=DECISION_CHOICES, blank=True)

@@ -128,19 +128,19 @@ def remaining_working_days(today: dt.date, due: dt.date, pauses: Iterable[Pause]
     return -working_days_between(due, today, pauses)
 
 
-def remaining_working_days_many(today: dt.date, dues: Iterable[dt.date | None]) -> dict[dt.date, int]:
-    """`remaining_working_days` for many due dates at once (a list page), with one query."""
-    wanted = {due for due in dues if due is not None}
+def working_days_signed_many(spans: Iterable[tuple[dt.date, dt.date]]) -> dict[tuple[dt.date, dt.date], int]:
+    """For each (start, due): the working days after start up to due, negative (days late) when
+    due is before start — `remaining_working_days` for a whole list page, with one query."""
+    wanted = set(spans)
     if not wanted:
         return {}
-    first, last = min(wanted | {today}), max(wanted | {today})
+    first = min(min(a, b) for a, b in wanted)
+    last = max(max(a, b) for a, b in wanted)
     for year in range(first.year, last.year + 1):
         _require_year(year, "due_date")
-    workdays = list(
-        CalendarDay.objects.filter(date__gt=first, date__lte=last, is_workday=True).order_by("date").values_list("date", flat=True)
-    )
+    workdays = list(CalendarDay.objects.filter(date__gt=first, date__lte=last, is_workday=True).order_by("date").values_list("date", flat=True))
 
     def count(after: dt.date, upto: dt.date) -> int:
         return bisect.bisect_right(workdays, upto) - bisect.bisect_right(workdays, after)
 
-    return {due: (count(today, due) if due >= today else -count(due, today)) for due in wanted}
+    return {(start, due): (count(start, due) if due >= start else -count(due, start)) for start, due in wanted}

@@ -51,7 +51,7 @@ def case_clock_sweep(*, today: dt.date | None = None) -> SweepReport:
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status == Case.STATUS_SUSPENDED:
                 case_clock_refresh(locked, today=today)
-                locked.save(update_fields=["due_date", "updated_at"])
+                locked.save(update_fields=["due_date", "clock_as_of", "updated_at"])
                 report.suspended_refreshed += 1
     # The clock stops at the decision: a case decided in time and waiting for 制证 is not overdue.
     for case in Case.objects.filter(status=Case.STATUS_IN_PROGRESS, overdue=False, due_date__lt=today, decision="").only("pk"):
