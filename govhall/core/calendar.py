@@ -138,7 +138,9 @@ def working_days_signed_many(spans: Iterable[tuple[dt.date, dt.date]]) -> dict[t
     last = max(max(a, b) for a, b in wanted)
     for year in range(first.year, last.year + 1):
         _require_year(year, "due_date")
-    workdays = list(CalendarDay.objects.filter(date__gt=first, date__lte=last, is_workday=True).order_by("date").values_list("date", flat=True))
+    workdays = list(
+        CalendarDay.objects.filter(date__gt=first, date__lte=last, is_workday=True).order_by("date").values_list("date", flat=True)
+    )
 
     def count(after: dt.date, upto: dt.date) -> int:
         return bisect.bisect_right(workdays, upto) - bisect.bisect_right(workdays, after)

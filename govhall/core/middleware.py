@@ -21,3 +21,15 @@ class GovhallLocaleMiddleware(LocaleMiddleware):
             language = cookie if cookie in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def __call__(self, request):
+        # Put back the language that was active before the request: a worker thread (or the test
+        # process) must not keep the last request's language for work outside a request.
+        previous = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
