@@ -109,6 +109,12 @@ def _validate_application(
     return clean_answers
 
 
+def _fill(case: Case, *, version: ItemVersion, person: Person | None, enterprise: Enterprise | None, on_behalf: bool) -> None:
+    """The application's version, answerable department and applicant, as a draft or submission."""
+    case.item_version, case.department = version, version.department
+    case.applicant_person, case.applicant_enterprise, case.on_behalf = person, enterprise, on_behalf
+
+
 def case_draft_save(
     *,
     actor,
@@ -143,15 +149,8 @@ def case_draft_save(
             case = case_lock(case, statuses=(Case.STATUS_DRAFT,))
             if case.submitted_by_id != actor.pk or case.item_id != item.pk:
                 raise PermissionDenied(_("无权修改该草稿"))
-        case.item_version = version
-        case.department = version.department
-        case.applicant_person = applicant_person
-        case.applicant_enterprise = applicant_enterprise
-        case.on_behalf = on_behalf
-        case.channel = channel
-        case.answers = clean_answers
-        case.form = form
-        case.gaozhi = gaozhi
+        _fill(case, version=version, person=applicant_person, enterprise=applicant_enterprise, on_behalf=on_behalf)
+        case.channel, case.answers, case.form, case.gaozhi = channel, clean_answers, form, gaozhi
         case.save()
         return case
 
@@ -209,15 +208,8 @@ def case_submit(
                 case = Case(item=item, submitted_by=actor)
             case.number = case_number_allocate(implementation_code=item.implementation_code, day=timezone.localdate(now))
             case.query_code = query_code_new()
-            case.item_version = version
-            case.department = version.department
-            case.applicant_person = applicant_person
-            case.applicant_enterprise = applicant_enterprise
-            case.on_behalf = on_behalf
-            case.channel = channel
-            case.answers = clean_answers
-            case.form = form
-            case.gaozhi = gaozhi
+            _fill(case, version=version, person=applicant_person, enterprise=applicant_enterprise, on_behalf=on_behalf)
+            case.channel, case.answers, case.form, case.gaozhi = channel, clean_answers, form, gaozhi
             case.status = Case.STATUS_SUBMITTED
             case.idempotency_key = key
             case.submitted_at = now
