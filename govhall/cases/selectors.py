@@ -71,12 +71,16 @@ def cases_for_applicant(*, user, status: str = "") -> QuerySet[Case]:
 
 
 def prereview_queue_for_clerk(*, user) -> QuerySet[Case]:
-    """Submissions waiting for acceptance that this clerk's window may accept: online ones, and
-    those made at this clerk's centre; oldest first (first come, first served)."""
+    """Submissions waiting for acceptance that this clerk's window may accept, oldest first (first
+    come, first served)."""
     profile = permissions.staff_profile(user)
     if profile is None or profile.window is None or not user.has_perm("cases.accept_case"):
         return Case.objects.none()
-    qs = Case.objects.filter(status=Case.STATUS_SUBMITTED).filter(Q(centre__isnull=True) | Q(centre_id=profile.window.centre_id))
+    centre_id = profile.window.centre_id
+    # Online submissions, those made at this centre, and those its village agent points passed on.
+    qs = Case.objects.filter(status=Case.STATUS_SUBMITTED).filter(
+        Q(centre__isnull=True) | Q(centre_id=centre_id) | Q(centre__parent_id=centre_id)
+    )
     if not profile.window.accepts_all_items:
         qs = qs.filter(item__in=items_for_window(window=profile.window))
     return qs.select_related("item_version", "applicant_person", "applicant_enterprise").order_by("submitted_at", "id")

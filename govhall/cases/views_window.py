@@ -320,8 +320,12 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc, {"answers": "__all__", "applicant": "__all__"})
                 context["form"] = form
                 return render(request, "cases/staff/walk_in.html", context, status=exc.status_code)
-            messages.success(request, _("已提交，办件编号 %(number)s，请继续预审受理") % {"number": case.number})
-            return redirect("cases_staff:accept", case_id=case.pk)
+            if permissions.can_accept_at_window(request.user, case):
+                messages.success(request, _("已提交，办件编号 %(number)s，请继续预审受理") % {"number": case.number})
+                return redirect("cases_staff:accept", case_id=case.pk)
+            # A village agent hands the application on: the township or county window accepts it.
+            messages.success(request, _("已代为提交，办件编号 %(number)s，等待窗口预审受理") % {"number": case.number})
+            return redirect("cases_staff:case", case_id=case.pk)
         context["form"] = form
         return render(request, "cases/staff/walk_in.html", context, status=400)
     if item is not None:

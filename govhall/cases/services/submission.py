@@ -23,7 +23,7 @@ from govhall.cases.models import KIND_SUBMITTED, Case, CaseCommitment, CaseMater
 from govhall.cases.services.events import case_event_append, case_lock, case_visit_record
 from govhall.catalog.models import Item, ItemVersion, Material, SituationOption
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
-from govhall.org.models import Window
+from govhall.org.models import ServiceCentre, Window
 
 # Digits and capitals without the look-alikes (0/O, 1/I/L) an applicant would misread.
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -197,6 +197,10 @@ def case_submit(
     if channel == Case.CHANNEL_WINDOW and window is None:
         profile = permissions.staff_profile(actor)
         window = profile.window if profile else None
+    if channel == Case.CHANNEL_WINDOW and window is not None and window.centre.level == ServiceCentre.LEVEL_VILLAGE:
+        # A 嘎查村（社区）代办员 applying for a resident: the case came through the agent point, and
+        # the resident did not travel to a hall.
+        channel = Case.CHANNEL_AGENT_POINT
     try:
         with transaction.atomic():
             now = timezone.now()

@@ -131,3 +131,29 @@ def test_case_keeps_the_version_it_was_submitted_under_when_the_item_changes(app
     assert case.item_version.number == 1
     assert case.item_version.phone == "0470-6412345"
     assert food.current.number == 2
+
+
+def test_a_village_agent_applying_for_a_resident_is_recorded_as_the_agent_point_without_a_hall_visit(county, food, person):
+    from django.contrib.auth.models import Group, User
+
+    from govhall.org import roles
+    from govhall.org.models import Division, ServiceCentre, StaffProfile, Window
+
+    point = ServiceCentre.objects.create(
+        name="宝格德乌拉嘎查代办点", level=ServiceCentre.LEVEL_VILLAGE, division=Division.objects.get(code="150727"), parent=county.centre
+    )
+    window = Window.objects.create(centre=point, number="01", name="代办窗口", kind=Window.KIND_HELP)
+    agent = User.objects.create_user(username="agent", password="govhall-test-pw")
+    agent.groups.add(Group.objects.get(name=roles.CLERK))
+    StaffProfile.objects.create(user=agent, centre=point, window=window)
+
+    case = _submit(agent, food, applicant_person=person, channel=Case.CHANNEL_WINDOW)
+
+    assert case.channel == Case.CHANNEL_AGENT_POINT
+    assert case.on_behalf is True
+    assert case.centre == point
+    assert case.visits == 0
+    # The county hall's comprehensive window receives it for pre-review.
+    from govhall.cases.selectors import prereview_queue_for_clerk
+
+    assert case in prereview_queue_for_clerk(user=county.users["clerk"])
