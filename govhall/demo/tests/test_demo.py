@@ -14,7 +14,6 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import F
 
 from govhall.catalog.health import catalog_health
@@ -29,15 +28,6 @@ from govhall.org.models import Department, Division, ServiceCentre, StaffProfile
 
 ALL_ITEM_TYPES = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20"}
 TOWNSHIP_CODES = {"150727100", "150727101", "150727102", "150727200", "150727201", "150727202", "150727203"}
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo", stdout=out, allow_production=True)  # pytest-django runs with DEBUG off
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_output")]

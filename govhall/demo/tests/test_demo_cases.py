@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,16 +41,6 @@ from govhall.demo.cases import JOINT_REVIEWS, KEY_PREFIX
 from govhall.demo.people import ENTERPRISES, applicant_specs, person_specs
 from govhall.org import roles
 from govhall.org.models import Department
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo", stdout=out, allow_production=True)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_output")]
 
