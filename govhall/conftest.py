@@ -70,6 +70,21 @@ def sysadmin(county):
     return county.users["sysadmin"]
 
 
+@pytest.fixture
+def section_head(county):
+    return county.users["section_head"]
+
+
+@pytest.fixture
+def police_approver(county):
+    return county.users["police_approver"]
+
+
+@pytest.fixture
+def other_applicant(county):
+    return county.users["other_applicant"]
+
+
 # --- browser ------------------------------------------------------------------------------------
 # Playwright (sync API) in Debian's Chromium against pytest-django's live_server. The live server
 # only sees committed data, so browser tests use the transactional database. Its flush after each

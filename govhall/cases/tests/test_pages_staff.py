@@ -62,16 +62,6 @@ def submitted(applicant, person, food):
 
 
 @pytest.fixture
-def section_head(county):
-    return county.users["section_head"]
-
-
-@pytest.fixture
-def police_approver(county):
-    return county.users["police_approver"]
-
-
-@pytest.fixture
 def second_clerk(county):
     window = Window.objects.create(
         centre=county.centre, number="A02", name="综合受理窗口", kind=Window.KIND_COMPREHENSIVE, accepts_all_items=True
