@@ -4,10 +4,9 @@ from govhall.cases.models import Case, CaseEvent, CaseTask, ProcessBinding, Proc
 from govhall.core.admin import ReadOnlyModelAdmin
 
 
-class EventInline(admin.TabularInline):
-    model = CaseEvent
-    fields = ("seq", "kind", "actor", "at", "hash")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows that only the case services write: shown, never added, changed or deleted here."""
+
     extra = 0
     can_delete = False
 
@@ -16,6 +15,12 @@ class EventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("seq", "kind", "actor", "at", "hash")
+    readonly_fields = fields
 
 
 @admin.register(Case)
@@ -29,18 +34,10 @@ class CaseAdmin(ReadOnlyModelAdmin):
     inlines = [EventInline]
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(ReadOnlyInline):
     model = CaseTask
     fields = ("name", "role", "department", "status", "outcome", "completed_by", "completed_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 CaseAdmin.inlines = [TaskInline, EventInline]

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from govhall.cases.models import Case, CaseTask
 from govhall.org.models import StaffProfile
 from govhall.org.selectors import window_accepts
@@ -24,11 +22,6 @@ def staff_profile(user) -> StaffProfile | None:
         return user.staff
     except StaffProfile.DoesNotExist:
         return None
-
-
-def applicant_filter(user) -> Q:
-    """Cases where the user is the applicant (person or legal representative) or the submitter."""
-    return Q(applicant_person__user=user) | Q(applicant_enterprise__legal_representative__user=user) | Q(submitted_by=user)
 
 
 def is_applicant_side(user, case: Case) -> bool:
@@ -50,19 +43,6 @@ def is_case_owner(user, case: Case) -> bool:
         return case.applicant_person.user_id == user.pk
     enterprise = case.applicant_enterprise
     return bool(enterprise and enterprise.legal_representative and enterprise.legal_representative.user_id == user.pk)
-
-
-def staff_filter(user) -> Q | None:
-    """Cases the staff member's department or centre handles; None when they have neither."""
-    profile = staff_profile(user)
-    if profile is None:
-        return None
-    q = Q(pk__in=[])
-    if profile.department_id:
-        q |= Q(department_id=profile.department_id) | Q(tasks__department_id=profile.department_id)
-    if profile.centre_id and user.has_perm("cases.accept_case"):
-        q |= Q(centre_id=profile.centre_id)
-    return q
 
 
 def can_view(user, case: Case) -> bool:

@@ -51,8 +51,7 @@ def get_task_for_user(*, user, task_id: int) -> CaseTask:
 def cases_for_applicant(*, user, status: str = "") -> QuerySet[Case]:
     """The applicant's own cases (and those they submitted for others), newest first.
 
-    The same cases as `permissions.applicant_filter`, but with the user's person and represented
-    enterprises looked up first: an OR across joined tables makes PostgreSQL read every case (over
+    The user's person and represented enterprises are looked up first: an OR across joined tables makes PostgreSQL read every case (over
     a second at a million cases), while an OR of three indexed columns is a few index reads
     (bench/cases_scale.py)."""
     if not user.is_authenticated:

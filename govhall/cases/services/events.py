@@ -19,8 +19,11 @@ def case_event_append(*, case: Case, kind: str, actor, before: dict | None = Non
     if not case.number:
         raise ValueError("events are appended to submitted cases only")
     with transaction.atomic():
-        head, _created = CaseLogHead.objects.get_or_create(pk=1)
-        head = CaseLogHead.objects.select_for_update().get(pk=1)
+        # One query on every event but the very first, which creates the head row.
+        head = CaseLogHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            CaseLogHead.objects.get_or_create(pk=1)
+            head = CaseLogHead.objects.select_for_update().get(pk=1)
         last_seq = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first() or 0
         event = CaseEvent(
             case=case,
