@@ -50,12 +50,22 @@ def unauthenticated(request, exc):
 
 from govhall.cases.api import router as cases_router  # noqa: E402
 from govhall.catalog.api import router as catalog_router  # noqa: E402
+from govhall.complaints.api import router as complaints_router  # noqa: E402
 from govhall.core.api import router as core_router  # noqa: E402
+from govhall.hall.api import router as hall_router  # noqa: E402
+from govhall.licences.api import router as licences_router  # noqa: E402
 from govhall.org.api import router as org_router  # noqa: E402
+from govhall.ratings.api import router as ratings_router  # noqa: E402
+from govhall.shareddata.api import router as shareddata_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/org/", org_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/hall/", hall_router)
+api.add_router("/ratings/", ratings_router)
+api.add_router("/complaints/", complaints_router)
+api.add_router("/licences/", licences_router)
+api.add_router("/shareddata/", shareddata_router)
 
 __all__ = ["api", "django_auth"]

@@ -85,6 +85,17 @@ def other_applicant(county):
     return county.users["other_applicant"]
 
 
+@pytest.fixture
+def clerk2(county):
+    """A clerk at the second window (B01 企业开办专窗) of the same centre."""
+    return county.users["clerk2"]
+
+
+@pytest.fixture
+def centre_admin(county):
+    return county.users["centre_admin"]
+
+
 # --- browser ------------------------------------------------------------------------------------
 # Playwright (sync API) in Debian's Chromium against pytest-django's live_server. The live server
 # only sees committed data, so browser tests use the transactional database. Its flush after each

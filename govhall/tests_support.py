@@ -120,6 +120,9 @@ def build_small_county() -> SmallCounty:
     county.windows["综合1"] = Window.objects.create(
         centre=county.centre, number="A01", name="综合受理窗口", kind=Window.KIND_COMPREHENSIVE, accepts_all_items=True
     )
+    county.windows["专窗"] = Window.objects.create(
+        centre=county.centre, number="B11", name="企业开办专窗", kind=Window.KIND_SPECIALISED, accepts_all_items=False
+    )
     market = county.departments["市场监管局"]
     county.users["applicant"] = _user("applicant", "张三", None)
     county.users["clerk"] = _user("clerk", "李窗口", roles.CLERK, centre=county.centre, window=county.windows["综合1"])
@@ -132,6 +135,8 @@ def build_small_county() -> SmallCounty:
     county.users["other_applicant"] = _user("other_applicant", "李四", None)
     county.users["supervisor"] = _user("supervisor", "孙监管", roles.SUPERVISOR, centre=county.centre)
     county.users["sysadmin"] = _user("sysadmin", "周系统", roles.SYSADMIN)
+    county.users["clerk2"] = _user("clerk_b01", "吴窗口", roles.CLERK, centre=county.centre, window=county.windows["专窗"])
+    county.users["centre_admin"] = _user("centre_admin", "郑主任", roles.CENTRE_ADMIN, centre=county.centre, title="政务服务中心主任")
     county.items["food"] = item_create(actor=None, data=item_payload())
     county.items["id_card"] = item_create(
         actor=None,

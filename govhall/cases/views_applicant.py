@@ -54,6 +54,7 @@ from govhall.catalog.selectors import applicable
 from govhall.core.errors import Conflict, FieldError, PermissionDenied, ValidationError
 from govhall.core.http import HtmxHttpRequest, attachment_disposition
 from govhall.org.models import StaffProfile
+from govhall.shareddata.services import Prefill, application_prefill
 
 LOGIN_URL = "applicants:login"
 PAGE_SIZE = 20
@@ -226,9 +227,21 @@ def _check_form(application: Application, errors: PageErrors, *, submitting: boo
         errors.add("description", _("请填写申请事项说明"))
 
 
-def _material_rows(version: ItemVersion, answers: dict[str, str], case: Case | None, errors: PageErrors) -> dict[str, Any]:
+def _applicant_prefill(user, version: ItemVersion, choices: list[ApplicantChoice], applicant: str) -> Prefill:
+    """一次录入、大家共用 (DATA-2): what the government already holds about the chosen applicant (the
+    first one until a choice is made) — form values and the materials it replaces."""
+    chosen = next((c for c in choices if c.value == applicant), None) or (choices[0] if choices else None)
+    if chosen is None:
+        return Prefill()
+    return application_prefill(actor=user, item_version=version, person=chosen.person, enterprise=chosen.enterprise)
+
+
+def _material_rows(
+    version: ItemVersion, answers: dict[str, str], case: Case | None, errors: PageErrors, prefill: Prefill | None = None
+) -> dict[str, Any]:
     """The materials that apply for these answers (a material of an unanswered question is kept,
-    marked 视情形), each with what is already uploaded to the draft or case."""
+    marked 视情形), each with what is already uploaded to the draft or case, and what replaces it
+    when the government already holds it (免提交)."""
     questions = list(version.questions.prefetch_related("options"))
     selected = {f"{q}.{o}" for q, o in answers.items()}
     possible = selected | {f"{q.key}.{o.key}" for q in questions if q.key not in answers for o in q.options.all()}
@@ -253,6 +266,7 @@ def _material_rows(version: ItemVersion, answers: dict[str, str], case: Case | N
                 "upload": uploads.get(material.pk),
                 "depends": bool(refs) and not (refs & selected),
                 "errors": errors.fields.get(f"file_{material.pk}", []),
+                "waiver": prefill.waivers.get(material.pk) if prefill else None,
             }
         )
     return {
@@ -324,6 +338,10 @@ def _render_apply(
 ) -> HttpResponse:
     version = item.current
     questions = list(version.questions.prefetch_related("options"))
+    prefill = _applicant_prefill(request.user, version, choices, application.applicant)
+    if draft is None and request.method == "GET":
+        for name, value in prefill.form.items():
+            setattr(application, name, value)
     context = {
         "item": item,
         "version": version,
@@ -333,7 +351,8 @@ def _render_apply(
         "errors": errors,
         "idempotency_key": key or uuid.uuid4().hex,
         "questions": [(q, [(o, application.answers.get(q.key) == o.key) for o in q.options.all()]) for q in questions],
-        **_material_rows(version, application.answers, draft, errors),
+        "prefilled_from": prefill.filled_from,
+        **_material_rows(version, application.answers, draft, errors, prefill),
     }
     return render(request, "cases/applicant/apply.html", context, status=status)
 
@@ -361,6 +380,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("cases_applicant:case", draft.pk)
     if request.method == "GET":
         application = _application_from_draft(draft) if draft else _application_new(choices)
+        if draft is None and request.GET.get("applicant") in {c.value for c in choices}:
+            application.applicant = request.GET["applicant"]
         return _render_apply(request, item=item, choices=choices, application=application, draft=draft, errors=PageErrors())
     questions = list(version.questions.prefetch_related("options"))
     application = _application_from_post(request.POST, questions)
@@ -430,7 +451,11 @@ def apply_materials(request: HtmxHttpRequest, code: str) -> HttpResponse:
     draft_id = request.GET.get("draft", "")
     draft = _own_case_for_item(request.user, item, draft_id) if draft_id else None
     answers = _answers(request.GET, list(version.questions.prefetch_related("options")))
-    context = {"item": item, "version": version, **_material_rows(version, answers, draft, PageErrors())}
+    prefill = _applicant_prefill(request.user, version, _applicant_choices(request.user, version), request.GET.get("applicant", ""))
+    context = {"item": item, "version": version, **_material_rows(version, answers, draft, PageErrors(), prefill)}
+    if request.GET.get("contact") == "1":
+        # The applicant changed: their contact details replace the form's (swapped out of band).
+        context["contact_prefill"] = prefill.form
     return render(request, "cases/applicant/_apply_materials.html", context)
 
 

@@ -10,9 +10,7 @@ role get a 403 before anything is looked up.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from io import BytesIO
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +21,6 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,9 +49,8 @@ from govhall.cases.models import (
 from govhall.cases.selectors import case_timeline, get_case_for_user
 from govhall.catalog.models import Material, SituationOption
 from govhall.core.errors import DomainError
-from govhall.core.http import attachment_disposition
+from govhall.core.http import XLSX, attachment_disposition, local_time, xlsx_response  # noqa: F401 (re-exported to the case views)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A workbench list shows this many rows; the Excel export has them all.
 LIST_LIMIT = 100
 CASE_STAFF_PERMS = ("cases.accept_case", "cases.review_case", "cases.decide_case", "cases.view_all_cases", "cases.manage_processes")
@@ -77,41 +73,6 @@ def staff_case(request: HttpRequest, case_id: int) -> Case:
 
 
 # --- Excel ------------------------------------------------------------------------------------
-
-
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> HttpResponse:
-    """One sheet: a bold, frozen header and the rows; text that looks like a formula stays text."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = filename[:31]
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = attachment_disposition(f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
-    return response
-
-
-def local_time(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 # --- how a case is shown ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.services import item_create, item_delegate, item_transfer, item_update, version_to_data
 from govhall.demo import history
 from govhall.demo.cases import DAYS_BACK, bind_joint_reviews, load_cases
+from govhall.demo.complaints_demo import load_complaints_demo
 from govhall.demo.county import (
     ALL_DEPARTMENTS,
     CENTRE_ADDRESS,
@@ -44,8 +45,12 @@ from govhall.demo.county import (
     WindowSpec,
     township_windows,
 )
+from govhall.demo.hall_demo import load_hall_demo
 from govhall.demo.items import all_item_specs
+from govhall.demo.licences_demo import load_licences_demo
 from govhall.demo.people import ENTERPRISES, person_specs, staff_names, staff_specs
+from govhall.demo.ratings_demo import load_ratings_demo
+from govhall.demo.shareddata_demo import load_shareddata_demo
 from govhall.demo.villages import VILLAGES_CSV, village_names, village_rows
 from govhall.org import roles
 from govhall.org.divisions import ImportStats, import_file
@@ -68,6 +73,24 @@ LABELS = {
     "processes": "会商联审流程",
     "cases": "办件",
     "clock": "办件期限检查（超期标记和到期提醒）",
+    "seals": "电子印章",
+    "licences": "电子证照",
+    "shareddata": "共享数据",
+    "shared_records": "共享数据记录",
+    "shared_lookups": "共享数据查询记录",
+    "case_data_uses": "免提交材料",
+    "shareddata_owners": "共享数据源责任部门",
+    "materials_licence_marked": "可由电子证照替代的材料",
+    "hall": "大厅：业务类型、预约时段、排队号",
+    "hall_types": "取号业务类型",
+    "hall_slots": "预约时段",
+    "hall_appointments": "网上预约",
+    "hall_tickets": "排队号",
+    "ratings": "好差评",
+    "rating_followups": "差评整改",
+    "complaints": "投诉和12345工单",
+    "knowledge": "知识库条目",
+    "cant_do": "办不成事反映",
 }
 
 
@@ -117,6 +140,11 @@ def load_demo(*, password: str, log: Callable[[str], None] = lambda message: Non
         ("processes", lambda: _processes(county, report)),
         ("cases", lambda: _cases(county, report, log)),
         ("clock", lambda: _clock(log)),
+        ("licences", lambda: load_licences_demo(report=report, log=log)),
+        ("shareddata", lambda: load_shareddata_demo(report=report, log=log)),
+        ("hall", lambda: load_hall_demo(report=report, log=log)),
+        ("ratings", lambda: load_ratings_demo(report=report, log=log)),
+        ("complaints", lambda: load_complaints_demo(report=report, log=log)),
     ]
     with transaction.atomic():
         for name, phase in phases:

@@ -6,6 +6,8 @@ services; the group gives the kind of action, the profile says on which objects.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
@@ -72,10 +74,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Apps that bring their own permissions declare them in `<app>/roles.py` as ROLE_PERMISSIONS.
+APP_ROLE_MODULES = [
+    "govhall.hall.roles",
+    "govhall.ratings.roles",
+    "govhall.complaints.roles",
+    "govhall.licences.roles",
+    "govhall.shareddata.roles",
+]
+
+
+def all_role_permissions() -> dict[str, list[str]]:
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for module_path in APP_ROLE_MODULES:
+        for role, perms in import_module(module_path).ROLE_PERMISSIONS.items():
+            merged[role] += [p for p in perms if p not in merged[role]]
+    return merged
+
+
 def ensure_roles() -> dict[str, Group]:
     """Create or update the role groups with exactly their permissions. Idempotent."""
     groups = {}
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in all_role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = []
         for dotted in perms:

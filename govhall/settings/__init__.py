@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "govhall.catalog",
     "govhall.applicants",
     "govhall.cases",
+    "govhall.hall",
+    "govhall.ratings",
+    "govhall.complaints",
+    "govhall.licences",
+    "govhall.shareddata",
     "govhall.demo",
 ]
 
@@ -124,9 +129,24 @@ GOVHALL_UPLOAD_MAX_BYTES = int(os.environ.get("GOVHALL_UPLOAD_MAX_BYTES", str(20
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVHALL_UPLOAD_MAX_BYTES + 1024 * 1024
 # 容缺受理: working days the applicant has to bring the missing materials, unless the clerk sets it.
 GOVHALL_RONGQUE_DAYS = int(os.environ.get("GOVHALL_RONGQUE_DAYS", "10"))
+# 网上预约: this many no-shows within 30 days block new bookings for GOVHALL_NOSHOW_BLOCK_DAYS days.
+GOVHALL_NOSHOW_LIMIT = int(os.environ.get("GOVHALL_NOSHOW_LIMIT", "3"))
+GOVHALL_NOSHOW_BLOCK_DAYS = int(os.environ.get("GOVHALL_NOSHOW_BLOCK_DAYS", "30"))
+# 12345 work orders: working days for a department to reply (一般 / 紧急), and for a 办不成事 problem.
+GOVHALL_COMPLAINT_DAYS = int(os.environ.get("GOVHALL_COMPLAINT_DAYS", "5"))
+GOVHALL_COMPLAINT_URGENT_DAYS = int(os.environ.get("GOVHALL_COMPLAINT_URGENT_DAYS", "1"))
+GOVHALL_CANT_DO_DAYS = int(os.environ.get("GOVHALL_CANT_DO_DAYS", "5"))
+# 好差评 (国办发〔2019〕51号): working days to verify a 差评, and to finish it (整改 and 回访).
+GOVHALL_RATING_VERIFY_DAYS = int(os.environ.get("GOVHALL_RATING_VERIFY_DAYS", "3"))
+GOVHALL_RATING_FOLLOWUP_DAYS = int(os.environ.get("GOVHALL_RATING_FOLLOWUP_DAYS", "15"))
 
 # The embedded PDF font (Noto Sans SC, SIL OFL), installed from the npm registry by `make setup`.
 GOVHALL_PDF_FONT_DIR = Path(os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc"))
+
+# Electronic seals (DATA-3): the 128-bit SM4 key (32 hex characters) that encrypts every
+# department's SM2 private key at rest. The default is for development only; production refuses it.
+GOVHALL_SEAL_KEY_DEV_DEFAULT = "00000000000000000000000000000000"
+GOVHALL_SEAL_KEY = os.environ.get("GOVHALL_SEAL_KEY", GOVHALL_SEAL_KEY_DEV_DEFAULT)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -13,6 +13,9 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters")
+GOVHALL_SEAL_KEY = os.environ.get("GOVHALL_SEAL_KEY", "")
+if len(GOVHALL_SEAL_KEY) != 32 or GOVHALL_SEAL_KEY.strip("0123456789abcdefABCDEF") or len(set(GOVHALL_SEAL_KEY)) < 8:
+    raise ImproperlyConfigured("GOVHALL_SEAL_KEY must be set to 32 random hex characters (the SM4 key of the electronic seals)")
 if "GOVHALL_ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("GOVHALL_ALLOWED_HOSTS must list the host names this site answers to")
 

@@ -31,6 +31,7 @@ from govhall.catalog.models import Item, ItemVersion
 from govhall.catalog.permissions import can_edit_department_items
 from govhall.core.calendar import add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
+from govhall.licences.services import licence_issue_for_case, licence_revoke_for_case
 from govhall.org.models import Department
 
 # 行政许可法 第42条: 20 working days, extendable by 10 with the approval of the head of the organ.
@@ -234,6 +235,8 @@ def task_complete(*, actor, task: CaseTask, outcome: str, opinion: str = "") -> 
             case.status = Case.STATUS_TO_DELIVER
             case.save(update_fields=["status", "updated_at"])
             case_event_append(case=case, kind="process_finished", actor=actor, before={"status": before}, after={"status": case.status})
+            # DATA-3: an approved case whose result is a licence gets its signed e-licence (制证).
+            licence_issue_for_case(case=case, actor=actor)
         return task
 
 
@@ -460,4 +463,6 @@ def commitment_verify(*, actor, commitment: CaseCommitment, passed: bool, note: 
                 after={"subject": getattr(applicant, "uscc", None) or getattr(applicant, "id_number", ""), "reason": _("告知承诺不实")},
             )
             case_document_issue(case=case, kind=CaseDocument.KIND_REVOCATION, actor=actor, body={"reason": note})
+            # DATA-3: the revoked result's e-licence is revoked with it.
+            licence_revoke_for_case(case=case, actor=actor, reason=note)
         return commitment

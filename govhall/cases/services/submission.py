@@ -238,6 +238,11 @@ def case_submit(
             if channel == Case.CHANNEL_WINDOW:
                 case_visit_record(case=case, actor=actor)
                 case.save(update_fields=["visits", "last_visit_on"])
+            # 免提交 (DATA-2, DATA-3): materials the government already holds, recorded on the case
+            # with the look-ups that found them, in this same transaction.
+            from govhall.shareddata.services import case_data_use_record
+
+            case_data_use_record(actor=actor, case=case)
             return case
     except IntegrityError:
         # A retry with the same key committed while this one was validating.

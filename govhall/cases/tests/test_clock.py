@@ -384,9 +384,9 @@ def test_an_instant_case_is_due_the_same_day(applicant, clerk, person):
     report = case_clock_sweep(today=MONDAY)
     case.refresh_from_db()
     assert case.overdue is False
-    # The decision is the window's: the clerks of the centre are reminded.
-    assert report.reminders == 1
-    assert Notification.objects.get(case=case).user == clerk
+    # The decision is the window's: the clerks of the centre (A01 and B01) are reminded.
+    assert report.reminders == 2
+    assert set(Notification.objects.filter(case=case).values_list("user__username", flat=True)) == {clerk.username, "clerk_b01"}
     case_clock_sweep(today=dt.date(2026, 11, 3))
     case.refresh_from_db()
     assert case.overdue is True
@@ -406,20 +406,20 @@ def test_the_clock_sweep_command_reports_what_it_did(case, capsys):
 def test_the_scheduler_enqueues_the_sweep_once_per_interval(db):
     first = at(MONDAY, hour=1)
     queued: list[str] = []
-    assert run_due(now=first, enqueue=queued.append) == ["cases.clock_sweep"]
-    assert run_due(now=first + dt.timedelta(minutes=59), enqueue=queued.append) == []
-    assert run_due(now=first + dt.timedelta(hours=1), enqueue=queued.append) == ["cases.clock_sweep"]
-    assert queued == ["govhall.cases.tasks.clock_sweep_task", "govhall.cases.tasks.clock_sweep_task"]
+    assert "cases.clock_sweep" in run_due(now=first, enqueue=queued.append)
+    assert "cases.clock_sweep" not in run_due(now=first + dt.timedelta(minutes=59), enqueue=queued.append)
+    assert "cases.clock_sweep" in run_due(now=first + dt.timedelta(hours=1), enqueue=queued.append)
+    assert queued.count("govhall.cases.tasks.clock_sweep_task") == 2
     assert ScheduledRun.objects.get(key="cases.clock_sweep").last_run_at == first + dt.timedelta(hours=1)
 
 
 def test_a_scheduled_sweep_marks_overdue_cases_once_committed(case, django_capture_on_commit_callbacks):
     with mock.patch("django.utils.timezone.now", return_value=at(dt.date(2026, 11, 10), hour=1)):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            assert run_due() == ["cases.clock_sweep"]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "cases.clock_sweep" in run_due()
         with django_capture_on_commit_callbacks(execute=True) as again:
             assert run_due() == []
-    assert (len(callbacks), len(again)) == (1, 0)
+    assert len(again) == 0
     case.refresh_from_db()
     assert case.overdue is True
 

@@ -26,11 +26,6 @@ def _centre_admin(username: str, centre: ServiceCentre) -> User:
 
 
 @pytest.fixture
-def centre_admin(county):
-    return _centre_admin("centre_admin", county.centre)
-
-
-@pytest.fixture
 def township_centre(county):
     return ServiceCentre.objects.create(
         name="阿拉坦额莫勒镇便民服务中心",
@@ -208,7 +203,7 @@ def test_network_export_is_a_workbook_of_centres_and_windows(client, county, cen
     centres = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert centres == ["新巴尔虎右旗政务服务中心", "阿拉坦额莫勒镇便民服务中心"]
     windows = [row[1] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
-    assert windows == ["A01", "F01"]
+    assert windows == ["A01", "B11", "F01"]
 
 
 def test_departments_export_is_a_workbook_with_every_department(client, county, sysadmin):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShareddataConfig(AppConfig):
+    name = "govhall.shareddata"
+    verbose_name = "共享数据"
