@@ -49,7 +49,7 @@ from govhall.cases.models import (
 from govhall.cases.selectors import case_timeline, get_case_for_user
 from govhall.catalog.models import Material, SituationOption
 from govhall.core.errors import DomainError
-from govhall.core.http import XLSX, attachment_disposition, local_time, xlsx_response  # noqa: F401 (re-exported to the case views)
+from govhall.core.http import XLSX, attachment_disposition, local_time, remaining_label, xlsx_response  # noqa: F401 (re-exported to the case views)
 
 # A workbench list shows this many rows; the Excel export has them all.
 LIST_LIMIT = 100
@@ -109,16 +109,6 @@ def urgency(days: int | None) -> str:
     if days <= 2:
         return "amber"
     return "green"
-
-
-def remaining_label(days: int | None) -> str:
-    if days is None:
-        return ""
-    if days < 0:
-        return _("已超期 %(n)d 个工作日") % {"n": -days}
-    if days == 0:
-        return _("今日到期")
-    return _("剩余 %(n)d 个工作日") % {"n": days}
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:

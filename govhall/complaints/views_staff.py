@@ -48,7 +48,7 @@ from govhall.complaints.selectors import (
 )
 from govhall.complaints.services.cant_do import leader_choices
 from govhall.core.errors import DomainError
-from govhall.core.http import local_time, xlsx_response
+from govhall.core.http import local_time, remaining_label, xlsx_response
 from govhall.org.models import Department
 
 PAGE_SIZE = 30
@@ -73,16 +73,6 @@ def apply_errors(form: Form, exc: DomainError) -> None:
             form.add_error(error.field, str(error.message))
         else:
             form.add_error(None, str(error.message))
-
-
-def remaining_label(days: int | None) -> str:
-    if days is None:
-        return ""
-    if days < 0:
-        return _("已超期 %(n)d 个工作日") % {"n": -days}
-    if days == 0:
-        return _("今日到期")
-    return _("剩余 %(n)d 个工作日") % {"n": days}
 
 
 def urgency_class(days: int | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,36 +30,61 @@ def attachment_disposition(filename: str) -> str:
     return header
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> HttpResponse:
-    """One sheet: a bold, frozen header and the rows; text that looks like a formula stays text."""
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]], Sequence[int]]
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """A workbook of plain lists, one sheet per (title, header, rows, column widths): a bold,
+    frozen header; text that looks like a formula stays text."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = filename[:31]
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for title, header, rows, widths in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = attachment_disposition(f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+    return buffer.getvalue()
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = attachment_disposition(filename)
     return response
+
+
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> HttpResponse:
+    """One list as a one-sheet workbook named after it and today's date."""
+    content = xlsx_bytes([(filename, header, rows, widths)])
+    return xlsx_download(content, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def local_time(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def remaining_label(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return _("已超期 %(n)d 个工作日") % {"n": -days}
+    if days == 0:
+        return _("今日到期")
+    return _("剩余 %(n)d 个工作日") % {"n": days}

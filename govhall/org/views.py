@@ -8,8 +8,7 @@ and the centres under it, and sets the items of their own centre's windows; anyt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from io import BytesIO
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -27,12 +26,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from govhall.catalog.models import Item
 from govhall.catalog.selectors import ItemFilters, items_search
 from govhall.core.errors import PermissionDenied, ValidationError
-from govhall.core.http import attachment_disposition
+from govhall.core.http import xlsx_bytes, xlsx_download
 from govhall.org import selectors
 from govhall.org.models import Department, ServiceCentre, Window
 from govhall.org.services import window_set_items
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEMS_PAGE_SIZE = 100
 
 
@@ -54,42 +52,6 @@ def _require_departments(user) -> None:
 
 
 # --- Excel ------------------------------------------------------------------------------------
-
-
-def _xlsx(sheets: Sequence[tuple[str, list[str], Iterable[Sequence[Any]], list[int]]]) -> bytes:
-    """A workbook of plain lists: (title, header, rows, column widths) per sheet."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows, widths in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment_disposition(filename)
-    return response
 
 
 def _stamp() -> str:
@@ -163,7 +125,7 @@ def centres_export(request: HttpRequest) -> HttpResponse:
         ]
         for w in sorted(windows, key=lambda w: (order[w.centre_id], w.number))
     ]
-    content = _xlsx(
+    content = xlsx_bytes(
         [
             (
                 _("服务网点"),
@@ -190,7 +152,7 @@ def centres_export(request: HttpRequest) -> HttpResponse:
             ),
         ]
     )
-    return _xlsx_response(content, _("服务网点与窗口-%(date)s.xlsx") % {"date": _stamp()})
+    return xlsx_download(content, _("服务网点与窗口-%(date)s.xlsx") % {"date": _stamp()})
 
 
 @login_required
@@ -365,5 +327,5 @@ def departments_export(request: HttpRequest) -> HttpResponse:
         _("在用事项数"),
         _("状态"),
     ]
-    content = _xlsx([(_("实施主体"), header, rows, [40, 22, 18, 22, 12, 16, 16, 40, 12, 8])])
-    return _xlsx_response(content, _("实施主体-%(date)s.xlsx") % {"date": _stamp()})
+    content = xlsx_bytes([(_("实施主体"), header, rows, [40, 22, 18, 22, 12, 16, 16, 40, 12, 8])])
+    return xlsx_download(content, _("实施主体-%(date)s.xlsx") % {"date": _stamp()})
