@@ -48,10 +48,13 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": [{"field": "", "rule": "authentication", "message": _("请先登录")}]}, status=401)
 
 
+from govhall.agents.api import router as agents_router  # noqa: E402
+from govhall.bundles.api import router as bundles_router  # noqa: E402
 from govhall.cases.api import router as cases_router  # noqa: E402
 from govhall.catalog.api import router as catalog_router  # noqa: E402
 from govhall.complaints.api import router as complaints_router  # noqa: E402
 from govhall.core.api import router as core_router  # noqa: E402
+from govhall.crossregion.api import router as crossregion_router  # noqa: E402
 from govhall.hall.api import router as hall_router  # noqa: E402
 from govhall.licences.api import router as licences_router  # noqa: E402
 from govhall.org.api import router as org_router  # noqa: E402
@@ -67,5 +70,8 @@ api.add_router("/ratings/", ratings_router)
 api.add_router("/complaints/", complaints_router)
 api.add_router("/licences/", licences_router)
 api.add_router("/shareddata/", shareddata_router)
+api.add_router("/bundles/", bundles_router)
+api.add_router("/crossregion/", crossregion_router)
+api.add_router("/agents/", agents_router)
 
 __all__ = ["api", "django_auth"]

@@ -23,4 +23,10 @@ urlpatterns = [
     path("staff/licences/", include("govhall.licences.urls_staff")),
     path("", include("govhall.shareddata.urls")),
     path("staff/shareddata/", include("govhall.shareddata.urls_staff")),
+    path("", include("govhall.bundles.urls")),
+    path("staff/bundles/", include("govhall.bundles.urls_staff")),
+    path("", include("govhall.crossregion.urls")),
+    path("staff/crossregion/", include("govhall.crossregion.urls_staff")),
+    path("", include("govhall.agents.urls")),
+    path("staff/agents/", include("govhall.agents.urls_staff")),
 ]

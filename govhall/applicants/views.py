@@ -101,3 +101,12 @@ def enterprise_add(request: HttpRequest) -> HttpResponse:
         "next": request.GET.get("next", request.POST.get("next", "")),
     }
     return render(request, "applicants/enterprise_add.html", context, status=status)
+
+
+@login_required(login_url="applicants:login")
+def account_home(request: HttpRequest) -> HttpResponse:
+    """我的政务服务: every page that is about the signed-in applicant, in one place."""
+    user = request.user
+    person = Person.objects.filter(user=user).first() if isinstance(user, User) else None
+    enterprises = list(Enterprise.objects.filter(legal_representative=person)) if person else []
+    return render(request, "applicants/account_home.html", {"person": person, "enterprises": enterprises})

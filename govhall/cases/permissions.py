@@ -72,6 +72,11 @@ def can_accept_at_window(user, case: Case) -> bool:
     profile = staff_profile(user)
     if profile is None or profile.window is None or not profile.window.is_active:
         return False
+    # 跨区通办 (ONE-2): another region's item only under a valid agreement.
+    from govhall.crossregion.services import item_outside_region, window_may_accept_for_other_region
+
+    if item_outside_region(centre=profile.window.centre, item=case.item):
+        return window_may_accept_for_other_region(window=profile.window, item=case.item)
     return window_accepts(window=profile.window, item=case.item)
 
 
@@ -107,5 +112,9 @@ def can_deliver(user, case: Case) -> bool:
     if profile is None:
         return False
     if user.has_perm("cases.accept_case") and profile.centre_id and profile.centre_id == case.centre_id:
+        return True
+    # 跨区通办 (ONE-2): the centre the applicant chose to collect the result at.
+    route = getattr(case, "crossregion", None) if hasattr(case, "crossregion") else None
+    if user.has_perm("cases.accept_case") and route is not None and profile.centre_id and route.delivery_centre_id == profile.centre_id:
         return True
     return can_handle(user, case)

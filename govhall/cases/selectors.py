@@ -77,9 +77,9 @@ def prereview_queue_for_clerk(*, user) -> QuerySet[Case]:
         return Case.objects.none()
     centre_id = profile.window.centre_id
     # Online submissions, those made at this centre, and those its village agent points passed on.
-    qs = Case.objects.filter(status=Case.STATUS_SUBMITTED).filter(
+    qs = Case.objects.filter(status=Case.STATUS_SUBMITTED, bundle_part__isnull=True).filter(
         Q(centre__isnull=True) | Q(centre_id=centre_id) | Q(centre__parent_id=centre_id)
-    )
+    )  # a bundle's item cases are accepted together, from the bundle queue (ONE-1)
     if not profile.window.accepts_all_items:
         qs = qs.filter(item__in=items_for_window(window=profile.window))
     return qs.select_related("item_version", "applicant_person", "applicant_enterprise").order_by("submitted_at", "id")
@@ -91,7 +91,12 @@ def deliveries_for_clerk(*, user) -> QuerySet[Case]:
     if profile is None or profile.centre_id is None or not user.has_perm("cases.accept_case"):
         return Case.objects.none()
     return (
-        Case.objects.filter(status=Case.STATUS_TO_DELIVER, centre_id=profile.centre_id)
+        # 跨区通办 (ONE-2): a result goes out where the applicant chose, which may be another centre.
+        Case.objects.filter(status=Case.STATUS_TO_DELIVER)
+        .filter(
+            Q(crossregion__delivery_centre_id=profile.centre_id)
+            | Q(centre_id=profile.centre_id) & (Q(crossregion__isnull=True) | Q(crossregion__delivery_centre__isnull=True))
+        )
         .select_related("item_version", "applicant_person", "applicant_enterprise")
         .order_by("decided_at", "id")
     )

@@ -49,12 +49,13 @@ from govhall.cases.services import (
     case_withdraw,
     commitment_fulfil,
 )
+from govhall.catalog.form_fields import field_rows, form_values_clean, values_from_form, values_from_post, version_fields
 from govhall.catalog.models import Item, ItemVersion, Material
 from govhall.catalog.selectors import applicable
-from govhall.core.errors import Conflict, FieldError, PermissionDenied, ValidationError
+from govhall.core.errors import Conflict, ErrorCollector, FieldError, PermissionDenied, ValidationError
 from govhall.core.http import HtmxHttpRequest, attachment_disposition
 from govhall.org.models import StaffProfile
-from govhall.shareddata.services import Prefill, application_prefill
+from govhall.shareddata.services import FieldPrefill, Prefill, application_prefill, form_field_prefill
 
 LOGIN_URL = "applicants:login"
 PAGE_SIZE = 20
@@ -124,6 +125,7 @@ class Application:
     address: str = ""
     description: str = ""
     gaozhi: bool = False
+    fields: dict[str, str] = field(default_factory=dict)  # the item's own form fields, by key
 
     @property
     def answer_refs(self) -> list[str]:
@@ -173,13 +175,28 @@ def _answers(params, questions: list) -> dict[str, str]:
     return answers
 
 
-def _application_from_post(post, questions: list) -> Application:
+def _application_from_post(post, questions: list, version: ItemVersion | None = None) -> Application:
     return Application(
         applicant=post.get("applicant", ""),
         answers=_answers(post, questions),
         gaozhi=post.get("gaozhi") == "1",
+        fields=values_from_post(version_fields(version), post) if version is not None else {},
         **{name: post.get(name, "").strip() for name in FORM_FIELDS},
     )
+
+
+def _item_form(
+    version: ItemVersion, application: Application, errors: PageErrors | None = None, *, submitting: bool = False
+) -> dict[str, str]:
+    """The whole Case.form: the generic fields and the item's own (一次录入、大家共用), by label.
+    With `errors`, each invalid item field is reported under `form.<key>`."""
+    collector = ErrorCollector()
+    own = form_values_clean(version_fields(version), application.fields, submitting=submitting, errors=collector)
+    if errors is not None:
+        # Kind and limits are checked again (and reported) by the case service on saving; here
+        # only what a draft may leave empty.
+        errors.extend([e for e in collector.errors if e.rule == "required"])
+    return {**application.form, **own}
 
 
 def _application_from_draft(case: Case) -> Application:
@@ -190,6 +207,7 @@ def _application_from_draft(case: Case) -> Application:
         applicant=value,
         answers=answers,
         gaozhi=case.gaozhi,
+        fields=values_from_form(version_fields(case.item_version), form),
         **{name: str(form.get(label, "")) for name, (label, _limit) in FORM_FIELDS.items()},
     )
 
@@ -234,6 +252,14 @@ def _applicant_prefill(user, version: ItemVersion, choices: list[ApplicantChoice
     if chosen is None:
         return Prefill()
     return application_prefill(actor=user, item_version=version, person=chosen.person, enterprise=chosen.enterprise)
+
+
+def _field_prefill(user, fields: list, choices: list[ApplicantChoice], applicant: str) -> dict[str, FieldPrefill]:
+    """The item's own fields the government already holds for the chosen applicant (logged look-ups)."""
+    chosen = next((c for c in choices if c.value == applicant), None) or (choices[0] if choices else None)
+    if chosen is None or not fields:
+        return {}
+    return form_field_prefill(actor=user, fields=[spec for spec, _r in fields], person=chosen.person, enterprise=chosen.enterprise)
 
 
 def _material_rows(
@@ -339,10 +365,15 @@ def _render_apply(
     version = item.current
     questions = list(version.questions.prefetch_related("options"))
     prefill = _applicant_prefill(request.user, version, choices, application.applicant)
+    fields = version_fields(version)
+    field_prefill = _field_prefill(request.user, fields, choices, application.applicant)
     if draft is None and request.method == "GET":
         for name, value in prefill.form.items():
             setattr(application, name, value)
+        for key, filled in field_prefill.items():
+            application.fields.setdefault(key, filled.value)
     context = {
+        "item_fields": field_rows(fields, application.fields, errors.fields, field_prefill),
         "item": item,
         "version": version,
         "choices": choices,
@@ -384,13 +415,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             application.applicant = request.GET["applicant"]
         return _render_apply(request, item=item, choices=choices, application=application, draft=draft, errors=PageErrors())
     questions = list(version.questions.prefetch_related("options"))
-    application = _application_from_post(request.POST, questions)
+    application = _application_from_post(request.POST, questions, version)
     errors = PageErrors()
     if action not in ("save", "submit"):
         # The no-JS "更新材料清单" button: show the materials for the answers, store nothing.
         return _render_apply(request, item=item, choices=choices, application=application, draft=draft, errors=errors, key=key)
     submitting = action == "submit"
     _check_form(application, errors, submitting=submitting)
+    form = _item_form(version, application, errors, submitting=submitting)
     chosen = next((c for c in choices if c.value == application.applicant), None)
     if chosen is None:
         errors.add("applicant", _("请选择以谁的名义申请"))
@@ -404,7 +436,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 applicant_enterprise=chosen.enterprise,
                 channel=Case.CHANNEL_ONLINE,
                 answers=application.answer_refs,
-                form=application.form,
+                form=form,
                 gaozhi=application.gaozhi,
                 case=draft,
             )
@@ -423,7 +455,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 applicant_enterprise=chosen.enterprise,
                 channel=Case.CHANNEL_ONLINE,
                 answers=application.answer_refs,
-                form=application.form,
+                form=form,
                 idempotency_key=key or None,
                 gaozhi=application.gaozhi,
                 draft=case,
@@ -454,8 +486,15 @@ def apply_materials(request: HtmxHttpRequest, code: str) -> HttpResponse:
     prefill = _applicant_prefill(request.user, version, _applicant_choices(request.user, version), request.GET.get("applicant", ""))
     context = {"item": item, "version": version, **_material_rows(version, answers, draft, PageErrors(), prefill)}
     if request.GET.get("contact") == "1":
-        # The applicant changed: their contact details replace the form's (swapped out of band).
+        # The applicant changed: their contact details replace the form's (swapped out of band),
+        # and so do the item's own fields the government holds for them.
         context["contact_prefill"] = prefill.form
+        fields = version_fields(version)
+        choices = _applicant_choices(request.user, version)
+        field_prefill = _field_prefill(request.user, fields, choices, request.GET.get("applicant", ""))
+        if fields:
+            values = {key: filled.value for key, filled in field_prefill.items()}
+            context["item_fields_prefill"] = field_rows(fields, values, {}, field_prefill)
     return render(request, "cases/applicant/_apply_materials.html", context)
 
 

@@ -140,6 +140,8 @@ def _event_detail(kind: str, after: dict) -> str:
         return "；".join(f"{p.get('name')}：{p.get('problem')}" for p in after.get("points", []))
     if kind in ("not_accepted", "withdrawn", "terminated", "revoked"):
         return str(after.get("reason", ""))
+    if kind.startswith("crossregion_"):  # 跨区通办: what the other deployment reported
+        return str(after.get("label") or after.get("peer", ""))
     if kind == "decided":
         label = _labels(Case.DECISION_CHOICES).get(after.get("decision", ""), "")
         return f"{label}：{after['reason']}" if after.get("reason") else label

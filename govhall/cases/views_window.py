@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govhall.agents.walk_in import walk_in_consent, walk_in_consent_context
 from govhall.applicants.models import Enterprise, Person
 from govhall.applicants.services import enterprise_register, person_register
 from govhall.cases import permissions, services
@@ -58,9 +60,10 @@ from govhall.cases.views_staff import (
     urgency,
     xlsx_response,
 )
+from govhall.catalog.form_fields import field_rows, form_values_clean, values_from_post, version_fields
 from govhall.catalog.models import Item
 from govhall.catalog.selectors import applicable, items_matching
-from govhall.core.errors import DomainError
+from govhall.core.errors import DomainError, ErrorCollector
 from govhall.core.http import HtmxHttpRequest
 from govhall.core.identifiers import check
 from govhall.org.selectors import items_for_window
@@ -245,6 +248,57 @@ def _walk_in_items(user, applicant: Person | Enterprise, q: str) -> QuerySet[Ite
     return items_matching(qs.filter(**audience), q)
 
 
+def _cross_region_item(user, applicant: Person | Enterprise, item_id: str) -> Item | None:
+    """跨区通办 (ONE-2): another region's item, only when a valid agreement lets this clerk's window
+    accept it (the same rule as `permissions.can_accept_at_window`)."""
+    from govhall.crossregion.services import item_outside_region, window_may_accept_for_other_region
+
+    profile = permissions.staff_profile(user)
+    if not item_id.isdigit() or profile is None or profile.window is None:
+        return None
+    audience = {"current_version__for_person": True} if isinstance(applicant, Person) else {"current_version__for_enterprise": True}
+    item = (
+        Item.objects.filter(pk=int(item_id), status=Item.STATUS_ACTIVE, **audience)
+        .exclude(current_version=None)
+        .select_related("department", "current_version")
+        .first()
+    )
+    window = profile.window
+    if item is None or not item_outside_region(centre=window.centre, item=item):
+        return None
+    return item if window_may_accept_for_other_region(window=window, item=item) else None
+
+
+def _cross_region(source, applicant: Person | Enterprise | None) -> dict[str, str] | None:
+    """The 跨区通办 page sends the clerk here with `cross=1` and the applicant's delivery choice."""
+    if source.get("cross") != "1":
+        return None
+    from govhall.crossregion.models import CaseRoute
+
+    choice = source.get("delivery_choice", "")
+    return {
+        "delivery_choice": choice,
+        "delivery_label": str(dict(CaseRoute.DELIVERY_CHOICES).get(choice, "")),
+        "delivery_address": source.get("delivery_address", "").strip(),
+        "back": f"{reverse('crossregion_staff:accept')}?{urlencode({'id': _applicant_number(applicant)})}" if applicant else "",
+    }
+
+
+def _applicant_number(applicant: Person | Enterprise) -> str:
+    return applicant.id_number if isinstance(applicant, Person) else applicant.uscc
+
+
+def _walk_in_item(user, applicant: Person | Enterprise, item_id: str, cross: dict[str, str] | None) -> Item | None:
+    if cross is not None:
+        return _cross_region_item(user, applicant, item_id)
+    return _walk_in_items(user, applicant, "").filter(pk=int(item_id)).first() if item_id.isdigit() else None
+
+
+def _item_fields(item: Item, values: dict[str, str] | None = None, errors: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The item's own application-form fields (catalog/form_fields.py), drawn as on the applicant's page."""
+    return field_rows(version_fields(item.current), values or {}, errors or {})
+
+
 def _walk_in_context(request: HttpRequest) -> dict[str, Any]:
     """The page's state from its query: the number looked up, the applicant chosen, the item
     search, the item chosen."""
@@ -272,14 +326,26 @@ def _walk_in_context(request: HttpRequest) -> dict[str, Any]:
         context["applicant_card"] = _applicant_card(applicant)
         context["applicant_ref"] = _applicant_ref(applicant)
         q = params.get("q", "").strip()
-        item_id = params.get("item", "")
-        item = _walk_in_items(request.user, applicant, "").filter(pk=int(item_id)).first() if item_id.isdigit() else None
+        cross = _cross_region(params, applicant)
+        item = _walk_in_item(request.user, applicant, params.get("item", ""), cross)
         context["q"] = q
+        if cross is not None:
+            if item is None:
+                # Not (or no longer) covered by an agreement at this window.
+                raise Http404
+            context["cross"] = cross
         if item is None:
             context["items"] = list(_walk_in_items(request.user, applicant, q)[:ITEM_RESULTS])
         else:
             context["item"] = item
+            context["item_fields"] = _item_fields(item)
     return context
+
+
+def _agent_consents(request: HttpRequest, applicant: Person | Enterprise, item: Item) -> dict[str, Any]:
+    """A village agent chooses (or first records) the resident's consent (ONE-4)."""
+    back = f"{reverse('cases_staff:walk-in')}?{urlencode({'applicant': _applicant_ref(applicant), 'item': str(item.pk)})}"
+    return walk_in_consent_context(user=request.user, applicant=applicant, item=item, back=back)
 
 
 @login_required
@@ -295,29 +361,28 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     context = _walk_in_context(request) if request.method == "GET" else {"lookup": LookupForm()}
     item = context.get("item")
     if request.method == "POST":
-        item_id = request.POST.get("item", "")
-        if applicant is None or not item_id.isdigit():
+        cross = _cross_region(request.POST, applicant)
+        item = _walk_in_item(request.user, applicant, request.POST.get("item", ""), cross) if applicant is not None else None
+        if applicant is None or item is None:
             raise Http404
-        item = _walk_in_items(request.user, applicant, "").filter(pk=int(item_id)).first()
-        if item is None:
-            raise Http404
-        context.update(applicant=applicant, applicant_card=_applicant_card(applicant), applicant_ref=_applicant_ref(applicant), item=item)
+        context.update(
+            applicant=applicant, applicant_card=_applicant_card(applicant), applicant_ref=_applicant_ref(applicant), item=item, cross=cross
+        )
         form = WalkInForm(request.POST, version=item.current)
-        if form.is_valid():
+        context.update(_agent_consents(request, applicant, item))
+        fields = version_fields(item.current)
+        values = values_from_post(fields, request.POST)
+        collector = ErrorCollector()
+        item_form = form_values_clean(fields, values, submitting=True, errors=collector)
+        field_errors: dict[str, list[str]] = {}
+        for error in collector.errors:
+            field_errors.setdefault(error.field, []).append(str(error.message))
+        context["item_fields"] = _item_fields(item, values, field_errors)
+        if form.is_valid() and not field_errors:
             try:
-                case = services.case_submit(
-                    actor=request.user,
-                    item=item,
-                    applicant_person=applicant if isinstance(applicant, Person) else None,
-                    applicant_enterprise=applicant if isinstance(applicant, Enterprise) else None,
-                    channel=Case.CHANNEL_WINDOW,
-                    answers=form.answers(),
-                    form=form.application(),
-                    gaozhi=bool(form.cleaned_data.get("gaozhi")),
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
+                case = _walk_in_submit(request, form, applicant, item, {**form.application(), **item_form}, cross)
             except DomainError as exc:
-                apply_errors(form, exc, {"answers": "__all__", "applicant": "__all__"})
+                apply_errors(form, exc, {"answers": "__all__", "applicant": "__all__", "consent": "__all__"})
                 context["form"] = form
                 return render(request, "cases/staff/walk_in.html", context, status=exc.status_code)
             if permissions.can_accept_at_window(request.user, case):
@@ -330,7 +395,42 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/staff/walk_in.html", context, status=400)
     if item is not None:
         context["form"] = WalkInForm(version=item.current, initial={"idempotency_key": uuid.uuid4().hex})
+        context.update(_agent_consents(request, context["applicant"], item))
     return render(request, "cases/staff/walk_in.html", context)
+
+
+def _walk_in_submit(
+    request: HttpRequest,
+    form: WalkInForm,
+    applicant: Person | Enterprise,
+    item: Item,
+    application: dict[str, Any],
+    cross: dict[str, str] | None,
+) -> Case:
+    """Submit at the window; a 跨区通办 case also records its route and where the result goes
+    (crossregion.services.case_route_local) in the same transaction."""
+    profile = permissions.staff_profile(request.user)
+    with transaction.atomic():
+        case = services.case_submit(
+            actor=request.user,
+            item=item,
+            applicant_person=applicant if isinstance(applicant, Person) else None,
+            applicant_enterprise=applicant if isinstance(applicant, Enterprise) else None,
+            channel=Case.CHANNEL_CROSS_REGION if cross is not None else Case.CHANNEL_WINDOW,
+            answers=form.answers(),
+            form=application,
+            gaozhi=bool(form.cleaned_data.get("gaozhi")),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            consent=walk_in_consent(user=request.user, raw=request.POST.get("consent", "")),
+            window=profile.window if cross is not None and profile is not None else None,
+        )
+        if cross is not None:
+            from govhall.crossregion.services import case_route_local
+
+            case_route_local(
+                actor=request.user, case=case, delivery_choice=cross["delivery_choice"], delivery_address=cross["delivery_address"]
+            )
+        return case
 
 
 @login_required

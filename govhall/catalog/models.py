@@ -114,6 +114,9 @@ class ItemVersion(models.Model):
     office_hours = models.CharField("办理时间", max_length=200, blank=True)
     phone = models.CharField("咨询电话", max_length=40, blank=True)
     complaint_phone = models.CharField("监督投诉电话", max_length=40, blank=True)
+    # 一次录入、大家共用: the item-specific fields of the application form, keys of the field
+    # dictionary (catalog/form_fields.py) with whether each is required.
+    form_fields = models.JSONField("申请表字段", default=list, blank=True, help_text='如 [{"key": "enterprise_name", "required": true}]')
 
     class Meta:
         verbose_name = "事项版本"

@@ -483,4 +483,11 @@ def clean_item_data(data: dict[str, Any], errors: ErrorCollector, *, prefix: str
             }
         )
     out["intermediaries"] = intermediaries
+    # Item-specific application form fields (ONE-1): keys of the field dictionary.
+    from govhall.catalog.form_fields import field_spec_clean
+
+    if "form_fields" in data:
+        # Only when given: the Excel workbook and the editor do not carry them (item_update keeps
+        # the current ones), and an unchanged import row must compare equal.
+        out["form_fields"] = field_spec_clean(data.get("form_fields"), errors, path=f"{p}form_fields")
     return out

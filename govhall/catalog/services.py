@@ -53,6 +53,7 @@ def _write_version(*, item: Item, data: dict[str, Any], actor, reason: str) -> I
         for_person="person" in data["audience"],
         for_enterprise="enterprise" in data["audience"],
         **{field: data[field] for field in VERSION_SCALARS},
+        form_fields=data.get("form_fields") or [],
     )
     audience = data["audience"][0] if len(data["audience"]) == 1 else Topic.AUDIENCE_BOTH
     topics = [Topic.objects.get_or_create(name=name, defaults={"audience": audience})[0] for name in data["topics"]]
@@ -114,6 +115,9 @@ def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expecte
     """Save a change as a new version. `expected_version` guards against two editors at once."""
     if not (reason or "").strip():
         raise ValidationError("reason", "required", _("请填写修改原因"))
+    if "form_fields" not in data and item.current_version is not None:
+        # Editors and imports that do not carry the form fields keep the current ones.
+        data = {**data, "form_fields": item.current_version.form_fields}
     cleaned = validate_item_data({**data, "code": item.code})
     _require_edit(actor, item.department)
     _require_edit(actor, cleaned["department"])
@@ -124,8 +128,9 @@ def item_update(*, actor, item: Item, data: dict[str, Any], reason: str, expecte
         if expected_version is not None and locked.current.number != expected_version:
             raise Conflict(_("该事项已被他人修改，请刷新后在最新版本上修改"))
         before = version_to_data(locked.current)
+        fields_before = locked.current.form_fields
         version = _write_version(item=locked, data=cleaned, actor=actor, reason=reason.strip())
-        if version_to_data(version) == {**before}:
+        if version_to_data(version) == {**before} and version.form_fields == fields_before:
             raise ValidationError("data", "unchanged", _("没有任何改动，未生成新版本"))
         ItemEvent.objects.create(item=locked, kind="changed", version=version, actor=actor, reason=reason.strip())
     item.refresh_from_db()

@@ -26,10 +26,14 @@ class Periodic:
 PERIODIC = [
     # Hourly: a case becomes overdue at the first run after midnight, reminders go out that morning.
     Periodic("cases.clock_sweep", "govhall.cases.tasks.clock_sweep_task", dt.timedelta(hours=1)),
+    # 一件事 bundles: overdue marking, and due dates that waited for next year's calendar.
+    Periodic("bundles.clock_sweep", "govhall.bundles.tasks.bundle_clock_sweep_task", dt.timedelta(hours=1)),
     # Every quarter hour: appointments whose slot ended without check-in become no-shows.
     Periodic("hall.sweep", "govhall.hall.tasks.hall_sweep_task", dt.timedelta(minutes=15)),
     # 差评 follow-ups rated while next year's calendar was missing get their due dates.
     Periodic("ratings.followup_due_sweep", "govhall.ratings.tasks.followup_due_sweep_task", dt.timedelta(hours=24)),
+    # Messages to other govhall deployments that failed are sent again; old nonces are forgotten.
+    Periodic("crossregion.retry", "govhall.crossregion.tasks.messages_retry_task", dt.timedelta(minutes=10)),
     # Work orders and 办不成事 registered while next year's calendar was missing get their due dates.
     Periodic("complaints.due_dates_fill", "govhall.complaints.tasks.due_dates_fill_task", dt.timedelta(hours=6)),
 ]

@@ -48,6 +48,7 @@ from govhall.catalog.models import Item, ItemVersion, Material
 from govhall.core.calendar import CalendarError
 from govhall.core.errors import DomainError, ValidationError
 from govhall.demo import case_texts as texts
+from govhall.demo.agents_demo import consent_before_agent_submit
 from govhall.demo.case_time import WorkingTime
 from govhall.demo.county import ALL_DEPARTMENTS
 
@@ -231,6 +232,9 @@ class CaseScripts:
         )
         # Government-issued papers (营业执照, 户口簿 …) come from shared data; the rest are scanned.
         self._upload(p, p.submitter, [m for m in p.applicable() if m.source != "government" and m not in leave_out])
+        if p.channel == Case.CHANNEL_AGENT_POINT:
+            # 帮办代办 (ONE-4): the resident's recorded consent comes before the agent submits.
+            consent_before_agent_submit(agent=p.submitter, person=p.person, enterprise=p.enterprise, item=p.info.item)
         p.row = case_submit(
             actor=p.submitter,
             item=p.info.item,

@@ -30,6 +30,8 @@ from govhall.cases.services import case_clock_sweep
 from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.services import item_create, item_delegate, item_transfer, item_update, version_to_data
 from govhall.demo import history
+from govhall.demo.agents_demo import load_agents_demo
+from govhall.demo.bundles_demo import load_bundles_demo
 from govhall.demo.cases import DAYS_BACK, bind_joint_reviews, load_cases
 from govhall.demo.complaints_demo import load_complaints_demo
 from govhall.demo.county import (
@@ -45,6 +47,7 @@ from govhall.demo.county import (
     WindowSpec,
     township_windows,
 )
+from govhall.demo.crossregion_demo import load_crossregion_demo
 from govhall.demo.hall_demo import load_hall_demo
 from govhall.demo.items import all_item_specs
 from govhall.demo.licences_demo import load_licences_demo
@@ -89,6 +92,16 @@ LABELS = {
     "ratings": "好差评",
     "rating_followups": "差评整改",
     "complaints": "投诉和12345工单",
+    "agents": "帮办代办",
+    "crossregion": "跨区通办",
+    "crossregion agreements": "通办协议",
+    "crossregion peers": "对端节点",
+    "crossregion cases": "跨区通办办件",
+    "bundles": "一件事一次办套餐",
+    "bundle_cases": "一件事办件",
+    "item_form_fields": "设置申请表字段的事项",
+    "agent_consents": "代办授权",
+    "agent_handovers": "代办交接记录",
     "knowledge": "知识库条目",
     "cant_do": "办不成事反映",
 }
@@ -139,12 +152,16 @@ def load_demo(*, password: str, log: Callable[[str], None] = lambda message: Non
         ("applicants", lambda: _applicants(county, password, report)),
         ("processes", lambda: _processes(county, report)),
         ("cases", lambda: _cases(county, report, log)),
-        ("clock", lambda: _clock(log)),
         ("licences", lambda: load_licences_demo(report=report, log=log)),
         ("shareddata", lambda: load_shareddata_demo(report=report, log=log)),
         ("hall", lambda: load_hall_demo(report=report, log=log)),
         ("ratings", lambda: load_ratings_demo(report=report, log=log)),
         ("complaints", lambda: load_complaints_demo(report=report, log=log)),
+        ("agents", lambda: load_agents_demo(report=report, log=log)),
+        ("crossregion", lambda: load_crossregion_demo(report=report, log=log)),
+        ("bundles", lambda: load_bundles_demo(report=report, log=log)),
+        # Last: every case made above, bundle parts and cross-region cases too, gets today's flags.
+        ("clock", lambda: _clock(log)),
     ]
     with transaction.atomic():
         for name, phase in phases:

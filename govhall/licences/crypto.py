@@ -79,6 +79,15 @@ def _bare(public_key_hex: str) -> str:
     return key[2:] if len(key) == 130 and key.startswith("04") else key
 
 
+def _crypt(*, private_key_hex: str, public_key_hex: str) -> sm2.CryptSM2:
+    """gmssl's CryptSM2 for a key pair. Its constructor drops the "04" prefix with
+    `public_key.lstrip("04")`, which also strips every leading "0" and "4" digit of x: a quarter
+    of all keys then hash into a wrong Z_A (or an odd-length string). The bare x‖y is set after."""
+    crypt = sm2.CryptSM2(private_key=private_key_hex, public_key="")
+    crypt.public_key = _bare(public_key_hex)
+    return crypt
+
+
 def keypair_generate() -> tuple[str, str]:
     """(private key hex, public key hex `04‖x‖y`) from the operating system's random source."""
     d = secrets.randbelow(_CURVE_N - 2) + 1
@@ -91,7 +100,7 @@ def keypair_generate() -> tuple[str, str]:
 def sign(message: bytes, *, private_key_hex: str, public_key_hex: str) -> str:
     """SM2 signature with SM3 over `message` (r‖s hex). The nonce comes from `secrets`, not from
     gmssl's default (which uses the non-cryptographic `random`)."""
-    crypt = sm2.CryptSM2(private_key=private_key_hex, public_key=_bare(public_key_hex))
+    crypt = _crypt(private_key_hex=private_key_hex, public_key_hex=public_key_hex)
     k = f"{secrets.randbelow(_CURVE_N - 2) + 1:064x}"
     return crypt.sign_with_sm3(message, k)
 
@@ -101,7 +110,7 @@ def verify(message: bytes, signature_hex: str, *, public_key_hex: str) -> bool:
         return False
     try:
         int(signature_hex, 16)
-        crypt = sm2.CryptSM2(private_key="", public_key=_bare(public_key_hex))
+        crypt = _crypt(private_key_hex="", public_key_hex=public_key_hex)
         return bool(crypt.verify_with_sm3(signature_hex.lower(), message))
     except (ValueError, TypeError, IndexError, binascii.Error):
         return False

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.applicants.models import Enterprise, Person
+from govhall.applicants.services import enterprise_register
 from govhall.core.errors import Conflict, PermissionDenied, ValidationError
+from govhall.core.identifiers import make_uscc
 from govhall.licences import crypto
 from govhall.licences.models import Licence, LicenceCounter, LicenceType, Seal
 from govhall.licences.registry import GENERIC_FIELDS, code_for_name
@@ -210,10 +212,9 @@ def licence_issue(
         )
 
 
-def _case_data(case, licence_type: LicenceType) -> dict[str, str]:
+def _case_data(case, licence_type: LicenceType, holder: Person | Enterprise) -> dict[str, str]:
     """The face of a licence from the case: the form's answers where a field has the same name,
     the holder's registered facts for names, representative and address, and the item."""
-    holder = case.applicant
     form = {str(k): str(v) for k, v in (case.form or {}).items() if v not in (None, "")}
     address = getattr(holder, "address", "") or form.get("经营场所", "")
     data: dict[str, str] = {}
@@ -249,13 +250,61 @@ def licence_issue_for_case(*, case, actor) -> Licence | None:
     licence_type = licence_type_for_version(case.item_version)
     if licence_type is None:
         return None
+    holder = _new_market_subject(case, actor=actor) or case.applicant
     return licence_issue(
         actor=actor,
         licence_type=licence_type,
         department=case.department,
-        holder=case.applicant,
-        data=_case_data(case, licence_type),
+        holder=holder,
+        data=_case_data(case, licence_type, holder),
         case=case,
+    )
+
+
+# GB 32100: the registration-management code and type of a market subject registered by 市场监管
+# (91 企业, 92 个体工商户, 93 农民专业合作社); the characters I, O, S, V and Z are never used.
+_SUBJECT_TYPES = (("个体工商户", "92"), ("农民专业合作社", "93"))
+_USCC_BODY_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _uscc_allocate(*, region: str, registration: str, seed: str) -> str:
+    """A free 统一社会信用代码 for a new market subject, derived from the case so a retry gets the
+    same one."""
+    for attempt in range(100):
+        digest = crypto.sm3_hex(f"{seed}/{attempt}".encode())
+        body = "".join(_USCC_BODY_CHARS[int(digest[i : i + 2], 16) % len(_USCC_BODY_CHARS)] for i in range(0, 16, 2))
+        uscc = make_uscc(registration, region, body)
+        if not Enterprise.objects.filter(uscc=uscc).exists():
+            return uscc
+    raise RuntimeError("no free 统一社会信用代码 after 100 attempts")
+
+
+def _new_market_subject(case, *, actor) -> Enterprise | None:
+    """设立登记 creates the market subject (《市场主体登记管理条例》第二十一条): its 营业执照 goes to the
+    new enterprise named on the application, which gets its 统一社会信用代码 now — not to the person
+    or company that applied to set it up."""
+    if "设立登记" not in case.item_version.name:
+        return None
+    form = case.form or {}
+    name = str(form.get("企业名称") or "").strip()
+    if not name or name == case.applicant.name:
+        return None
+    applicant_person = case.applicant_person or getattr(case.applicant_enterprise, "legal_representative", None)
+    representative_name = str(form.get("法定代表人") or "").strip() or (applicant_person.name if applicant_person else "")
+    representative = applicant_person if applicant_person is not None and applicant_person.name == representative_name else None
+    existing = Enterprise.objects.filter(name=name, legal_representative_name=representative_name).first()
+    if existing is not None:
+        return existing
+    registration = next((code for word, code in _SUBJECT_TYPES if word in case.item_version.name), "91")
+    uscc = _uscc_allocate(region=case.department.division_id[:6], registration=registration, seed=case.number or str(case.pk))
+    return enterprise_register(
+        actor=actor,
+        name=name,
+        uscc=uscc,
+        legal_representative_name=representative_name or name,
+        legal_representative=representative,
+        address=str(form.get("住所") or form.get("经营场所") or ""),
+        phone=str(form.get("联系电话") or ""),
     )
 
 

@@ -81,6 +81,9 @@ APP_ROLE_MODULES = [
     "govhall.complaints.roles",
     "govhall.licences.roles",
     "govhall.shareddata.roles",
+    "govhall.bundles.roles",
+    "govhall.crossregion.roles",
+    "govhall.agents.roles",
 ]
 
 

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "govhall.complaints",
     "govhall.licences",
     "govhall.shareddata",
+    "govhall.bundles",
+    "govhall.crossregion",
+    "govhall.agents",
     "govhall.demo",
 ]
 
@@ -147,6 +150,15 @@ GOVHALL_PDF_FONT_DIR = Path(os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES 
 # department's SM2 private key at rest. The default is for development only; production refuses it.
 GOVHALL_SEAL_KEY_DEV_DEFAULT = "00000000000000000000000000000000"
 GOVHALL_SEAL_KEY = os.environ.get("GOVHALL_SEAL_KEY", GOVHALL_SEAL_KEY_DEV_DEFAULT)
+
+# 跨区通办 between deployments (ONE-2, docs/cross-region.md): this node's id (default the county
+# code) and name (default the county's name in the divisions table), the clock skew a signed request
+# may have, the timeout of a call to a peer, and the centre whose pre-review queue receives cases.
+GOVHALL_NODE_ID = os.environ.get("GOVHALL_NODE_ID", "")
+GOVHALL_NODE_NAME = os.environ.get("GOVHALL_NODE_NAME", "")
+GOVHALL_CROSSREGION_SKEW_SECONDS = int(os.environ.get("GOVHALL_CROSSREGION_SKEW_SECONDS", "300"))
+GOVHALL_CROSSREGION_TIMEOUT = int(os.environ.get("GOVHALL_CROSSREGION_TIMEOUT", "15"))
+GOVHALL_CROSSREGION_RECEIVING_CENTRE = os.environ.get("GOVHALL_CROSSREGION_RECEIVING_CENTRE", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

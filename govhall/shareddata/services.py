@@ -369,3 +369,88 @@ def sources_link_owners() -> int:
             source.save(update_fields=["owner"])
             linked += 1
     return linked
+
+
+# --- pre-filling the item-specific form fields (一次录入、大家共用) -------------------------------------
+
+
+@dataclass
+class FieldPrefill:
+    value: str
+    source: str  # the source's or licence's name, shown beside the field
+
+
+def form_field_prefill(
+    *,
+    actor,
+    fields: list[Any],
+    person: Person | None = None,
+    enterprise: Enterprise | None = None,
+    purpose: str = PURPOSE_PREFILL,
+    dedupe: bool = True,
+) -> dict[str, FieldPrefill]:
+    """Values of form fields (catalog.form_fields.FormField) the government already holds about
+    the applicant: from a valid electronic licence of theirs (`licence:营业执照.法定代表人`) or from a
+    shared data source (`enterprise_registration.legal_representative`; a logged look-up, once per
+    source and subject). The first source that has a value wins."""
+    out: dict[str, FieldPrefill] = {}
+    if person is None and enterprise is None:
+        return out
+    holders = _holders(person, enterprise)
+    cache: dict[tuple[str, str], LookupResult | None] = {}
+    licence_cache: dict[tuple[str, str], Any] = {}
+
+    def shared(source_code: str) -> tuple[dict[str, Any], str] | None:
+        source = DataSource.objects.filter(code=source_code, is_active=True).first()
+        if source is None:
+            return None
+        for holder in holders:
+            subject = Subject.of(holder)
+            if subject.kind not in source.subject_kinds:
+                continue
+            key = (source_code, subject.id)
+            if key not in cache:
+                try:
+                    cache[key] = shared_lookup(actor=actor, subject=subject, source_code=source_code, purpose=purpose, dedupe=dedupe)
+                except PermissionDenied:
+                    # Staff look up only for a case they handle: nothing to pre-fill before it exists.
+                    cache[key] = None
+            found = cache[key]
+            if found is not None and found.records:
+                return found.records[0].data, found.source.name
+        return None
+
+    def licence(type_name: str) -> Any:
+        for holder in holders:
+            key = (type_name, Subject.of(holder).id)
+            if key not in licence_cache:
+                found = _licences_for(
+                    person=holder if isinstance(holder, Person) else None,
+                    enterprise=holder if isinstance(holder, Enterprise) else None,
+                    licence_type=type_name,
+                )
+                licence_cache[key] = found[0] if found else None
+            if licence_cache[key] is not None:
+                return licence_cache[key]
+        return None
+
+    for spec in fields:
+        for ref in spec.prefill:
+            value, name = "", ""
+            if ref.startswith("licence:"):
+                type_name, _dot, face = ref[len("licence:") :].partition(".")
+                found_licence = licence(type_name)
+                if found_licence is not None:
+                    value = str((found_licence.signed or {}).get("data", {}).get(face, ""))
+                    name = _("电子证照：%(name)s") % {"name": found_licence.licence_type.name}
+            else:
+                source_code, _dot, key = ref.partition(".")
+                found_data = shared(source_code)
+                if found_data is not None:
+                    value, name = str(found_data[0].get(key, "") or ""), found_data[1]
+            if value and value != "—":
+                if spec.kind == "number":
+                    value = value.replace("万元人民币", "").replace("万元", "").strip()
+                out[spec.key] = FieldPrefill(value=value, source=name)
+                break
+    return out

@@ -10,7 +10,7 @@ import secrets
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,9 +21,13 @@ from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions, selectors
 from govhall.cases.models import KIND_SUBMITTED, Case, CaseCommitment, CaseMaterial, CaseNumberCounter, CaseTask
 from govhall.cases.services.events import case_event_append, case_lock, case_visit_record
+from govhall.catalog.form_fields import form_check
 from govhall.catalog.models import Item, ItemVersion, Material, SituationOption
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
 from govhall.org.models import ServiceCentre, Window
+
+if TYPE_CHECKING:
+    from govhall.agents.models import AgentConsent
 
 # Digits and capitals without the look-alikes (0/O, 1/I/L) an applicant would misread.
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -88,6 +92,7 @@ def _validate_application(
     answers: list[str],
     form: Any,
     gaozhi: bool,
+    submitting: bool = True,
 ) -> list[str]:
     errors = ErrorCollector()
     if (applicant_person is None) == (applicant_enterprise is None):
@@ -105,6 +110,8 @@ def _validate_application(
     if gaozhi and not version.commitment_allowed:
         errors.add("gaozhi", "not_allowed", _("该事项不实行告知承诺制"))
     clean_answers = _check_answers(version, list(answers or []), errors)
+    # The item's own form fields (catalog/form_fields.py): kind and limits; required on submission.
+    form_check(version, form, submitting=submitting, errors=errors)
     errors.raise_if_any()
     return clean_answers
 
@@ -141,6 +148,7 @@ def case_draft_save(
         answers=answers,
         form=form,
         gaozhi=gaozhi,
+        submitting=False,
     )
     with transaction.atomic():
         if case is None:
@@ -168,12 +176,14 @@ def case_submit(
     gaozhi: bool = False,
     draft: Case | None = None,
     window: Window | None = None,
+    consent: AgentConsent | None = None,
 ) -> Case:
     """Submit an application (a draft's, when given). The same idempotency key returns the case
     already submitted, so a double click or a retried request never makes a second case.
 
     At a window (`channel="window"`) the applicant is there: the visit is counted and the case
-    waits at that window's centre for acceptance.
+    waits at that window's centre for acceptance. An agent-point submission needs the resident's
+    consent (ONE-4): `consent`, or the agent's newest one in force covering the item.
     """
     key = (idempotency_key or "").strip() or None
     if key is not None:
@@ -201,6 +211,12 @@ def case_submit(
         # A 嘎查村（社区）代办员 applying for a resident: the case came through the agent point, and
         # the resident did not travel to a hall.
         channel = Case.CHANNEL_AGENT_POINT
+    if channel == Case.CHANNEL_AGENT_POINT and on_behalf:
+        from govhall.agents.services import agent_case_link, submission_consent
+
+        consent = submission_consent(
+            actor=actor, item=item, applicant_person=applicant_person, applicant_enterprise=applicant_enterprise, consent=consent
+        )
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -235,6 +251,8 @@ def case_submit(
                     "gaozhi": gaozhi,
                 },
             )
+            if consent is not None and channel == Case.CHANNEL_AGENT_POINT and on_behalf:
+                agent_case_link(actor=actor, case=case, consent=consent)
             if channel == Case.CHANNEL_WINDOW:
                 case_visit_record(case=case, actor=actor)
                 case.save(update_fields=["visits", "last_visit_on"])

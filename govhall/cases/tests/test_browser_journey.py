@@ -6,17 +6,15 @@ with a due date computed across the National Day holiday."""
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 from govhall.applicants.services import person_register
+from govhall.browser_steps import approve_task, clock_from, sign_in, sign_out
 from govhall.cases.services import process_bind
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "govhall-test-pw"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 # Wednesday before 国庆: 10-01..10-07 are holidays and Saturday 10-10 is a make-up workday (调休),
 # so a 5-working-day limit from 09-30 ends on 10-13 (a weekday count would say 10-07).
@@ -36,37 +34,8 @@ def joint_food(live_county):
 @pytest.fixture
 def on_accept_day():
     """Every part of the server sees the clock start on ACCEPT_DAY and run on from there."""
-    real_now = timezone.now
-    started = real_now()
-    base = timezone.make_aware(ACCEPT_DAY)
-    with mock.patch("django.utils.timezone.now", new=lambda: base + (real_now() - started)):
+    with clock_from(ACCEPT_DAY):
         yield
-
-
-def _sign_in(page, username: str, *, applicant: bool = False) -> None:
-    page.goto("/account/login/" if applicant else "/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-
-
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="退出").click()
-
-
-def _do_task(page, username: str, step: str) -> None:
-    from playwright.sync_api import expect
-
-    _sign_in(page, username)
-    page.goto("/staff/cases/approval/")
-    row = page.locator(".task-list tbody tr", has_text=step).first
-    expect(row).to_be_visible()
-    row.get_by_role("link", name="办理").click()
-    page.locator("#task").get_by_label("同意", exact=True).check()
-    page.locator("#task").get_by_label("办理意见").fill("经审查，符合法定条件。")
-    page.locator("#task").get_by_role("button", name="提交").click()
-    expect(page.locator(".messages")).to_be_visible()
-    _sign_out(page)
 
 
 def test_person_applies_clerk_accepts_with_rongque_two_departments_approve_and_result_is_delivered(
@@ -79,7 +48,7 @@ def test_person_applies_clerk_accepts_with_rongque_two_departments_approve_and_r
     scan.write_bytes(PDF)
 
     # The person applies online as a 个体工商户 selling chilled food, without the 冷藏冷冻设施清单.
-    _sign_in(page, "applicant", applicant=True)
+    sign_in(page, "applicant", applicant=True)
     page.goto(f"/apply/{joint_food.code}/")
     page.locator("fieldset", has_text="申请人类型").get_by_label("个体工商户").check()
     page.locator("fieldset", has_text="是否经营冷藏冷冻食品").get_by_label("是").check()
@@ -96,10 +65,10 @@ def test_person_applies_clerk_accepts_with_rongque_two_departments_approve_and_r
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_role("heading", name="申请已提交")).to_be_visible()
     number = page.locator(".confirm-codes dd").nth(0).inner_text().strip()
-    _sign_out(page)
+    sign_out(page)
 
     # The clerk at the comprehensive window accepts it with 容缺 for the missing list.
-    _sign_in(page, "clerk")
+    sign_in(page, "clerk")
     page.goto("/staff/cases/window/")
     page.locator("#queue tr", has_text=number).get_by_role("link", name="预审").click()
     page.locator("tr", has_text="冷藏冷冻设施清单").get_by_label("缺少").check()
@@ -109,40 +78,40 @@ def test_person_applies_clerk_accepts_with_rongque_two_departments_approve_and_r
     rongque.get_by_label("补齐期限（工作日）").fill("10")
     page.get_by_role("button", name="容缺受理").click()
     expect(page.locator("main")).to_contain_text("容缺受理通知书")
-    _sign_out(page)
+    sign_out(page)
 
     # Both departments review in parallel; the decision cannot be taken before the materials arrive.
-    _do_task(page, "approver", "会商审查")
-    _do_task(page, "police_approver", "会商审查")
-    _sign_in(page, "section_head")
+    approve_task(page, "approver", "会商审查")
+    approve_task(page, "police_approver", "会商审查")
+    sign_in(page, "section_head")
     page.goto("/staff/cases/approval/")
     page.locator(".task-list tbody tr", has_text="联审决定").get_by_role("link", name="办理").click()
     expect(page.locator("#task")).to_contain_text("容缺材料尚未补齐")
-    _sign_out(page)
+    sign_out(page)
 
     # The person brings the missing list online.
-    _sign_in(page, "applicant", applicant=True)
+    sign_in(page, "applicant", applicant=True)
     page.goto("/my/cases/")
     page.locator(".case-table tr", has_text=number).get_by_role("link").first.click()
     section = page.locator("#rongque")
     section.get_by_label("冷藏冷冻设施清单").set_input_files(str(scan))
     section.get_by_role("button", name="确认已补齐").click()
     expect(page.locator("#rongque")).to_have_count(0)
-    _sign_out(page)
+    sign_out(page)
 
     # The section head decides, the licence is made, the window delivers electronically.
-    _do_task(page, "section_head", "联审决定")
-    _do_task(page, "approver", "制证")
-    _sign_in(page, "clerk")
+    approve_task(page, "section_head", "联审决定")
+    approve_task(page, "approver", "制证")
+    sign_in(page, "clerk")
     page.goto("/staff/cases/window/")
     page.locator("#deliveries tr", has_text=number).get_by_role("link", name="送达").click()
     page.locator("#deliver").get_by_label("电子送达").check()
     page.locator("#deliver").get_by_role("button", name="确认送达").click()
     expect(page.locator("main")).to_contain_text("已办结")
-    _sign_out(page)
+    sign_out(page)
 
     # The person sees it done, approved, with the due date counted across the holiday.
-    _sign_in(page, "applicant", applicant=True)
+    sign_in(page, "applicant", applicant=True)
     page.goto("/my/cases/")
     row = page.locator(".case-table tr", has_text=number)
     expect(row).to_contain_text("已办结")

@@ -22,8 +22,8 @@ def three_events(applicant, clerk, food, person):
     first = case_submit(
         actor=applicant, item=food, applicant_person=person, channel="online", answers=["q1.a"], form={}, idempotency_key=None
     )
-    # An agent-point submission: no hall visit is counted, so exactly one event.
-    second = case_submit(actor=clerk, item=food, applicant_person=person, channel="agent_point", answers=[], form={}, idempotency_key=None)
+    # A kiosk submission: no hall visit is counted, so exactly one event.
+    second = case_submit(actor=clerk, item=food, applicant_person=person, channel="kiosk", answers=[], form={}, idempotency_key=None)
     case_event_append(case=first, kind="accepted", actor=clerk, before={"status": "submitted"}, after={"status": "accepted"})
     return first, second
 

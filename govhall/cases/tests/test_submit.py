@@ -146,6 +146,12 @@ def test_a_village_agent_applying_for_a_resident_is_recorded_as_the_agent_point_
     agent = User.objects.create_user(username="agent", password="govhall-test-pw")
     agent.groups.add(Group.objects.get(name=roles.CLERK))
     StaffProfile.objects.create(user=agent, centre=point, window=window)
+    from govhall.agents.services import consent_record
+
+    # The resident's consent, signed at the agent point (ONE-4), comes first.
+    consent_record(
+        actor=agent, resident=person, scope="items", items=[food], method="signature", file_data=b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    )
 
     case = _submit(agent, food, applicant_person=person, channel=Case.CHANNEL_WINDOW)
 

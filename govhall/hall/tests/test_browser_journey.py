@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
+from govhall.browser_steps import clock_from, sign_in
 from govhall.hall.models import BusinessType
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "govhall-test-pw"
 # Wednesday 2026-09-30, before 国庆 (10-01..10-07 holidays, Saturday 10-10 a make-up workday): a
 # 差评 given today must be verified within 3 working days (by 10-10) and closed within 15 (10-27).
 RATING_DAY = dt.datetime(2026, 9, 30, 9, 30)
@@ -35,18 +33,8 @@ def hall(live_county):
 @pytest.fixture
 def on_rating_day():
     """Every part of the server sees the clock start on RATING_DAY and run on from there."""
-    real_now = timezone.now
-    started = real_now()
-    base = timezone.make_aware(RATING_DAY)
-    with mock.patch("django.utils.timezone.now", new=lambda: base + (real_now() - started)):
+    with clock_from(RATING_DAY):
         yield
-
-
-def _sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
 
 
 def test_kiosk_ticket_is_called_shown_on_the_board_rated_very_dissatisfied_and_followed_up(hall, on_rating_day, browser_page, live_server):
@@ -65,7 +53,7 @@ def test_kiosk_ticket_is_called_shown_on_the_board_rated_very_dissatisfied_and_f
     # The clerk at A01 calls the next ticket.
     browser = page.context.browser
     clerk_page = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
-    _sign_in(clerk_page, "clerk")
+    sign_in(clerk_page, "clerk")
     clerk_page.goto("/staff/hall/desk/")
     clerk_page.get_by_role("button", name="叫号", exact=True).click()
     expect(clerk_page.locator("main")).to_contain_text("A001")
@@ -95,7 +83,7 @@ def test_kiosk_ticket_is_called_shown_on_the_board_rated_very_dissatisfied_and_f
 
     # The centre admin sees the 差评 follow-up with its deadlines.
     admin_page = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
-    _sign_in(admin_page, "centre_admin")
+    sign_in(admin_page, "centre_admin")
     admin_page.goto("/staff/ratings/followups/")
     row = admin_page.locator("tbody tr", has_text="非常不满意")
     expect(row).to_have_count(1)

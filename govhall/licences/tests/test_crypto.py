@@ -84,3 +84,24 @@ def test_the_private_key_round_trips_through_sm4_and_a_wrong_seal_key_is_refused
         crypto.private_key_decrypt(sealed, seal_key_hex="0" * 31 + "1")
     with pytest.raises(crypto.SealKeyError):
         crypto.private_key_encrypt(private, seal_key_hex="too-short")
+
+
+def test_keys_whose_x_coordinate_starts_with_0_or_4_sign_and_verify_like_any_other():
+    # gmssl's CryptSM2 strips leading "0"/"4" digits from a public key; about a quarter of keys
+    # used to sign over a wrong Z_A or fail with an odd-length hex string.
+    from gmssl import sm2
+
+    found = []
+    d = 1
+    while len(found) < 4:
+        private_hex = f"{d:064x}"
+        x_y = sm2.CryptSM2(private_key=private_hex, public_key="")._kg(d, sm2.default_ecc_table["g"])
+        if x_y[0] in "04":
+            found.append((private_hex, "04" + x_y))
+        d += 1
+    for private_hex, public_hex in found:
+        assert crypto._crypt(private_key_hex=private_hex, public_key_hex=public_hex).public_key == public_hex[2:]
+        signature = crypto.sign(b"licence", private_key_hex=private_hex, public_key_hex=public_hex)
+        assert len(signature) == 128
+        assert crypto.verify(b"licence", signature, public_key_hex=public_hex)
+        assert not crypto.verify(b"licencf", signature, public_key_hex=public_hex)

@@ -189,3 +189,32 @@ def test_the_applicants_case_page_shows_the_issued_licence(client, accepted, use
     page = client.get(reverse("cases_applicant:case", args=[case.pk])).content.decode()
     assert "电子证照" in page and case.licence.number in page
     assert reverse("licences:verify", args=[case.licence.identifier]) in page
+
+
+def test_registering_a_new_company_licenses_the_new_company_with_its_own_credit_code(users, county, person):
+    from govhall.catalog.services import item_create
+    from govhall.core.identifiers import check
+    from govhall.licences.services import licence_issue_for_case
+    from govhall.tests_support import item_payload
+
+    registration = item_create(
+        actor=None,
+        data=item_payload(code="000111001000", name="有限责任公司设立登记", result_name="营业执照", licence_type="营业执照", rongque=False),
+    )
+    with on(MONDAY):
+        case = submit(users["applicant"], registration, person=person)
+    Case.objects.filter(pk=case.pk).update(
+        form={"企业名称": "新巴尔虎右旗草原云商贸有限公司", "法定代表人": person.name, "住所": "呼伦大街18号"}, decision="approved"
+    )
+    case.refresh_from_db()
+
+    with on(MONDAY):
+        licence = licence_issue_for_case(case=case, actor=users["approver"])
+
+    company = licence.holder_enterprise
+    assert company is not None and licence.holder_person is None
+    assert company.name == "新巴尔虎右旗草原云商贸有限公司"
+    assert company.uscc.startswith("91150727") and check("uscc", company.uscc).valid
+    assert licence.number == company.uscc
+    assert company.legal_representative == person  # the new company is in its founder's wallet
+    assert list(licences_for_holder(enterprise=company)) == [licence]

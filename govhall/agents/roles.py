@@ -1,0 +1,3 @@
+"""What each role may do in agents (merged into the role groups by `org.roles.ensure_roles`)."""
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {}
