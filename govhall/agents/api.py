@@ -51,18 +51,8 @@ class ConsentIn(Schema):
     note: str = ""
 
 
-class CodeIn(Schema):
-    code: str
-
-
 class RevokeIn(Schema):
     reason: str = ""
-
-
-class SmsOut(Schema):
-    phone: str
-    # No SMS gateway: the message that would be sent, so the flow can be followed end to end.
-    sms_preview: str
 
 
 class HandOverOut(Schema):
@@ -155,21 +145,13 @@ def _own_agent_consent(request, consent_id: int) -> AgentConsent:
     return consent
 
 
-@router.post("/consents/{consent_id}/send-code", response=SmsOut, summary="发送授权验证码（代办员）")
-def consent_send_code(request, consent_id: int):
-    consent = _own_agent_consent(request, consent_id)
-    code = services.consent_code_issue(actor=request.user, consent=consent)
-    text = _("【政务服务】您正在授权%(point)s代办员代为办理政务服务事项，验证码%(code)s，10 分钟内有效。") % {
-        "point": consent.point.name,
-        "code": code,
-    }
-    return {"phone": consent.resident.phone_masked, "sms_preview": text}
-
-
-@router.post("/consents/{consent_id}/confirm", response=ConsentOut, summary="输入居民告知的验证码确认授权（代办员）")
-def consent_confirm(request, consent_id: int, body: CodeIn):
-    consent = _own_agent_consent(request, consent_id)
-    return _consent_out(services.consent_code_confirm(actor=request.user, consent=consent, code=body.code))
+@router.post("/consents/{consent_id}/resident-confirm", response=ConsentOut, summary="居民本人确认手机确认方式的代办授权")
+def consent_resident_confirm(request, consent_id: int):
+    """Security review #2: the resident confirms with their own login; the agent never sees a code."""
+    consent = selectors.get_consent_for_user(user=request.user, consent_id=consent_id)
+    if consent.resident.user_id != request.user.pk:
+        raise Http404
+    return _consent_out(services.consent_resident_confirm(actor=request.user, consent=consent))
 
 
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut, summary="撤销代办授权（居民本人或登记的代办员）")

@@ -62,7 +62,3 @@ class HandOverForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("撤销理由"), max_length=300, required=False)
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(label=_("居民收到的验证码"), max_length=6, min_length=6, error_messages={"required": _("请输入 6 位验证码")})

@@ -7,8 +7,6 @@ Each function is one user action in one transaction; hand-overs append an event 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,8 +38,6 @@ CONSENT_TEXT = (
 ALL_ITEMS_DAYS = 90
 MAX_ITEMS_DAYS = 365
 # 短信验证码: valid 10 minutes, 5 wrong tries (the usual practice of SMS confirmation codes).
-CODE_MINUTES = 10
-CODE_MAX_ATTEMPTS = 5
 
 STEP_EVENT_KINDS = {
     HandOver.STEP_RECEIVED: "handover_received",
@@ -96,10 +92,6 @@ def handover_signature_path(handover: HandOver) -> Path:
     return private_root() / handover.signature_path
 
 
-def _code_hash(consent_id: int, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{consent_id}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
 # --- consent --------------------------------------------------------------------------------------
 
 
@@ -116,7 +108,7 @@ def consent_record(
     note: str = "",
 ) -> AgentConsent:
     """The agent records the resident's consent: a written 授权委托书 (scan), a signature on the spot
-    (image), or a code sent to the resident's phone (pending until `consent_code_confirm`)."""
+    (image), or a code sent to the resident's phone (pending until the resident confirms, `consent_resident_confirm`)."""
     point = agent_point(actor)
     if point is None:
         raise PermissionDenied(_("只有嘎查村（社区）代办点的代办员可以登记代办授权"))
@@ -171,43 +163,18 @@ def consent_record(
         return consent
 
 
-def consent_code_issue(*, actor, consent: AgentConsent) -> str:
-    """A new one-time code for a pending code consent. The platform has no SMS gateway: the page
-    shows the message that would be sent; only the code's keyed hash is stored."""
-    if consent.agent_id != actor.pk:
-        raise PermissionDenied(_("无权操作该授权"))
+def consent_resident_confirm(*, actor, consent: AgentConsent) -> AgentConsent:
+    """The resident confirms a pending phone consent themselves, logged in on 我的代办授权.
+
+    Security review #2: the agent must never see or enter a code — a consent the agent could confirm
+    alone is no consent. Only the resident's own login confirms it."""
+    if consent.resident.user_id is None or consent.resident.user_id != actor.pk:
+        raise PermissionDenied(_("只有授权的居民本人可以确认"))
     with transaction.atomic():
         consent = AgentConsent.objects.select_for_update().get(pk=consent.pk)
         if consent.method != AgentConsent.METHOD_CODE or consent.status != AgentConsent.STATUS_PENDING:
-            raise Conflict(_("该授权不在待验证码确认状态"))
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        consent.code_hash = _code_hash(consent.pk, code)
-        consent.code_sent_at = timezone.now()
-        consent.code_attempts = 0
-        consent.save(update_fields=["code_hash", "code_sent_at", "code_attempts"])
-        return code
-
-
-def consent_code_confirm(*, actor, consent: AgentConsent, code: str) -> AgentConsent:
-    """The resident read the code from their phone; the agent enters it and the consent holds."""
-    if consent.agent_id != actor.pk:
-        raise PermissionDenied(_("无权操作该授权"))
-    code = (code or "").strip()
-    with transaction.atomic():
-        consent = AgentConsent.objects.select_for_update().get(pk=consent.pk)
-        if consent.method != AgentConsent.METHOD_CODE or consent.status != AgentConsent.STATUS_PENDING:
-            raise Conflict(_("该授权不在待验证码确认状态"))
-        now = timezone.now()
-        if not consent.code_hash or consent.code_sent_at is None:
-            raise ValidationError("code", "not_sent", _("请先发送验证码"))
-        if now - consent.code_sent_at > timedelta(minutes=CODE_MINUTES) or consent.code_attempts >= CODE_MAX_ATTEMPTS:
-            raise ValidationError("code", "expired", _("验证码已失效，请重新发送"))
-        if not hmac.compare_digest(consent.code_hash, _code_hash(consent.pk, code)):
-            consent.code_attempts += 1
-            consent.save(update_fields=["code_attempts"])
-            left = CODE_MAX_ATTEMPTS - consent.code_attempts
-            raise ValidationError("code", "mismatch", _("验证码不正确，还可以再试 %(n)d 次") % {"n": left})
-        consent.code_confirmed_at = consent.given_at = now
+            raise Conflict(_("该授权不在待居民确认状态"))
+        consent.code_confirmed_at = consent.given_at = timezone.now()
         consent.code_hash = ""
         consent.save(update_fields=["code_confirmed_at", "given_at", "code_hash"])
     return consent

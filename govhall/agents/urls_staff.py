@@ -10,7 +10,6 @@ urlpatterns = [
     path("export/<str:which>/", views.workbench_export, name="export"),
     path("consents/new/", views.consent_new, name="consent-new"),
     path("consents/<int:consent_id>/", views.consent_detail, name="consent"),
-    path("consents/<int:consent_id>/code/", views.consent_code, name="consent-code"),
     path("consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent-revoke"),
     path("consents/<int:consent_id>/file/", views.consent_file, name="consent-file"),
     path("cases/<int:case_id>/handover/", views.handover_add, name="handover-add"),

@@ -39,3 +39,19 @@ def my_consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已撤销对 %(point)s 代办员的授权") % {"point": consent.point.name})
     return redirect("agents:my-consents")
+
+
+@login_required
+@require_POST
+def my_consent_confirm(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """The resident confirms a pending 手机确认 consent with their own login (security review #2)."""
+    consent = selectors.get_consent_for_user(user=request.user, consent_id=consent_id)
+    if consent.resident.user_id != request.user.pk:
+        raise Http404
+    try:
+        services.consent_resident_confirm(actor=request.user, consent=consent)
+    except DomainError as exc:
+        messages.error(request, "；".join(str(e.message) for e in exc.errors))
+    else:
+        messages.success(request, _("已确认对 %(point)s 代办员的授权，授权生效") % {"point": consent.point.name})
+    return redirect("agents:my-consents")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.agents import selectors, services
-from govhall.agents.forms import CodeForm, ConsentForm, HandOverForm, RevokeForm
+from govhall.agents.forms import ConsentForm, HandOverForm, RevokeForm
 from govhall.agents.models import AgentConsent, HandOver
 from govhall.applicants.models import Person
 from govhall.cases import permissions
@@ -196,8 +196,6 @@ def consent_new(request: HttpRequest) -> HttpResponse:
                         phone=data.get("phone", ""),
                         note=data.get("note", ""),
                     )
-                    if consent.method == AgentConsent.METHOD_CODE:
-                        request.session[f"agents_sms_{consent.pk}"] = services.consent_code_issue(actor=request.user, consent=consent)
                 except DomainError as exc:
                     apply_errors(form, exc)
                     status = exc.status_code
@@ -213,12 +211,9 @@ def consent_new(request: HttpRequest) -> HttpResponse:
             {"form": form, "point": point, "next": back, "text": _text_sample(point, request.user)},
             status=status,
         )
+    # Security review #1: never pre-fill a resident's ID number from ?resident=<pk> — any agent could
+    # enumerate residents' numbers. The agent types the full number read from the resident's card.
     initial: dict[str, Any] = {}
-    resident_id = request.GET.get("resident", "")
-    if resident_id.isdigit():
-        person = Person.objects.filter(pk=int(resident_id)).first()
-        if person is not None:
-            initial["id_number"] = person.id_number
     item_id = request.GET.get("item", "")
     if item_id.isdigit():
         initial["items"] = [int(item_id)]
@@ -249,8 +244,6 @@ def _consent_context(request: HttpRequest, consent: AgentConsent) -> dict[str, A
             until=consent.valid_until,
         ),
         "cases": list(consent.cases.select_related("case", "case__item_version").order_by("-case_id")[:50]),
-        "sms_code": request.session.get(f"agents_sms_{consent.pk}", ""),
-        "code_form": CodeForm(),
         "revoke_form": RevokeForm(),
         "next": _safe_next(request, ""),
     }
@@ -264,40 +257,6 @@ def consent_detail(request: HttpRequest, consent_id: int) -> HttpResponse:
     if consent.agent_id != request.user.pk:
         raise Http404
     return render(request, "agents/consent.html", _consent_context(request, consent))
-
-
-@login_required
-@require_POST
-def consent_code(request: HttpRequest, consent_id: int) -> HttpResponse:
-    """发送验证码 (shown, not sent: there is no SMS gateway) or 确认 the code the resident read out."""
-    _require_agent(request)
-    consent = selectors.get_consent_for_user(user=request.user, consent_id=consent_id)
-    if consent.agent_id != request.user.pk:
-        raise Http404
-    try:
-        if request.POST.get("action") == "send":
-            request.session[f"agents_sms_{consent.pk}"] = services.consent_code_issue(actor=request.user, consent=consent)
-            messages.success(request, _("验证码已生成，请居民查看手机短信"))
-        else:
-            form = CodeForm(request.POST)
-            if not form.is_valid():
-                context = _consent_context(request, consent)
-                context["code_form"] = form
-                return render(request, "agents/consent.html", context, status=400)
-            services.consent_code_confirm(actor=request.user, consent=consent, code=form.cleaned_data["code"])
-            request.session.pop(f"agents_sms_{consent.pk}", None)
-            messages.success(request, _("居民已通过验证码确认授权，授权生效"))
-            back = _safe_next(request, "")
-            if back:
-                return redirect(back)
-    except DomainError as exc:
-        context = _consent_context(request, consent)
-        form = CodeForm(request.POST)
-        form.is_valid()
-        apply_errors(form, exc)
-        context["code_form"] = form
-        return render(request, "agents/consent.html", context, status=exc.status_code)
-    return redirect("agents_staff:consent", consent_id=consent.pk)
 
 
 @login_required

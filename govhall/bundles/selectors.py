@@ -187,7 +187,7 @@ def clerk_centre_id(user) -> int | None:
 def can_accept(user, bundle_case: BundleCase) -> bool:
     """One acceptance at the bundle's centre (a clerk of another centre does not see it)."""
     centre_id = clerk_centre_id(user)
-    return centre_id is not None and bundle_case.centre_id in (None, centre_id)
+    return centre_id is not None and bundle_case.centre_id == centre_id
 
 
 def staff_sees(user, bundle_case: BundleCase) -> bool:
@@ -198,7 +198,7 @@ def staff_sees(user, bundle_case: BundleCase) -> bool:
     profile = permissions.staff_profile(user)
     if profile is None:
         return False
-    if user.has_perm("cases.accept_case") and profile.centre_id and bundle_case.centre_id in (None, profile.centre_id):
+    if user.has_perm("cases.accept_case") and profile.centre_id and bundle_case.centre_id == profile.centre_id:
         return True
     if profile.department_id:
         return bundle_case.parts.filter(case__department_id=profile.department_id).exists()
@@ -235,7 +235,7 @@ def bundle_queue_for_clerk(*, user, status: str = BundleCase.STATUS_SUBMITTED) -
     centre_id = clerk_centre_id(user)
     if centre_id is None:
         return BundleCase.objects.none()
-    qs = BundleCase.objects.filter(status=status).filter(Q(centre__isnull=True) | Q(centre_id=centre_id))
+    qs = BundleCase.objects.filter(status=status, centre_id=centre_id)
     return _with_parts(qs).order_by("submitted_at", "id")
 
 

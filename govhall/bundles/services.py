@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from govhall.cases.services.submission import case_number_allocate, query_code_n
 from govhall.catalog.form_fields import form_values_clean, version_fields
 from govhall.core.calendar import CalendarError, add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
-from govhall.org.models import Window
+from govhall.org.models import ServiceCentre, Window
 
 # The generic contact fields every child case carries (as the single-item apply page stores them).
 CONTACT_LABELS = {"contact_name": "联系人", "contact_phone": "联系电话", "address": "通讯地址"}
@@ -77,6 +77,10 @@ def _check_answers(plan: selectors.Plan, answers: list[str], errors: ErrorCollec
     if submitting:
         for question in plan.unanswered:
             errors.add(f"answers.{question.key}", "required", _("请回答：%(text)s") % {"text": question.text})
+
+
+def _county_centre() -> ServiceCentre | None:
+    return ServiceCentre.objects.filter(level=ServiceCentre.LEVEL_COUNTY).order_by("id").first()
 
 
 def bundle_case_submit(
@@ -136,79 +140,88 @@ def bundle_case_submit(
         profile = staff_profile(actor)
         window = profile.window if profile else None
     contact_form = {CONTACT_LABELS[k]: v[:200] for k, v in contact.items() if v}
-    with transaction.atomic():
-        now = timezone.now()
-        bundle_case = BundleCase.objects.create(
-            bundle=bundle,
-            number=case_number_allocate(implementation_code=bundle.code.replace("-", "").upper(), day=timezone.localdate(now)),
-            query_code=query_code_new(),
-            applicant_person=applicant_person,
-            applicant_enterprise=applicant_enterprise,
-            submitted_by=actor,
-            channel=channel,
-            answers=plan.answers,
-            form={**contact_form, **form},
-            idempotency_key=key,
-            centre=window.centre if window is not None else bundle.centre,
-            window=window,
-            submitted_at=now,
-        )
-        drafts: dict[int, Case] = {}
-        for bi in plan.items:
-            labels = {spec.label for spec, _r in version_fields(bi.item.current)}
-            child_form = {
-                **contact_form,
-                "申请事项说明": _("一件事一次办：%(bundle)s（%(number)s）") % {"bundle": bundle.name, "number": bundle_case.number},
-                **{label: value for label, value in form.items() if label in labels},
-            }
-            drafts[bi.item_id] = case_draft_save(
-                actor=actor,
-                item=bi.item,
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            bundle_case = BundleCase.objects.create(
+                bundle=bundle,
+                number=case_number_allocate(implementation_code=bundle.code.replace("-", "").upper(), day=timezone.localdate(now)),
+                query_code=query_code_new(),
                 applicant_person=applicant_person,
                 applicant_enterprise=applicant_enterprise,
+                submitted_by=actor,
                 channel=channel,
-                answers=list(bi.item_answers or []),
-                form=child_form,
-            )
-        # One upload serves every item that needs the document: stored once, each child case's
-        # material row points at the same file.
-        for pm in plan.materials:
-            upload = (uploads or {}).get(pm.identity)
-            if upload is None:
-                continue
-            first: CaseMaterial | None = None
-            for bi, material in pm.uses:
-                case = drafts[bi.item_id]
-                if first is None:
-                    first = case_material_upload(actor=actor, case=case, material=material, data=upload.data, filename=upload.filename)
-                    continue
-                CaseMaterial.objects.create(
-                    case=case,
-                    material=material,
-                    name=material.name[:200],
-                    path=first.path,
-                    original_name=first.original_name,
-                    content_type=first.content_type,
-                    size=first.size,
-                    sha256=first.sha256,
-                    uploaded_by=actor,
-                )
-        for seq, bi in enumerate(plan.items, start=1):
-            draft = drafts[bi.item_id]
-            case = case_submit(
-                actor=actor,
-                item=bi.item,
-                applicant_person=applicant_person,
-                applicant_enterprise=applicant_enterprise,
-                channel=channel,
-                answers=list(draft.answers),
-                form=draft.form,
-                idempotency_key=f"{key}:{seq}" if key else None,
-                draft=draft,
+                answers=plan.answers,
+                form={**contact_form, **form},
+                idempotency_key=key,
+                # Always a centre (the bundle's, else the county centre): a bundle case with none would
+                # be in every centre's queue.
+                centre=window.centre if window is not None else (bundle.centre or _county_centre()),
                 window=window,
+                submitted_at=now,
             )
-            BundleCasePart.objects.create(bundle_case=bundle_case, item=bi.item, seq=seq, case=case)
-        return bundle_case
+            drafts: dict[int, Case] = {}
+            for bi in plan.items:
+                labels = {spec.label for spec, _r in version_fields(bi.item.current)}
+                child_form = {
+                    **contact_form,
+                    "申请事项说明": _("一件事一次办：%(bundle)s（%(number)s）") % {"bundle": bundle.name, "number": bundle_case.number},
+                    **{label: value for label, value in form.items() if label in labels},
+                }
+                drafts[bi.item_id] = case_draft_save(
+                    actor=actor,
+                    item=bi.item,
+                    applicant_person=applicant_person,
+                    applicant_enterprise=applicant_enterprise,
+                    channel=channel,
+                    answers=list(bi.item_answers or []),
+                    form=child_form,
+                )
+            # One upload serves every item that needs the document: stored once, each child case's
+            # material row points at the same file.
+            for pm in plan.materials:
+                upload = (uploads or {}).get(pm.identity)
+                if upload is None:
+                    continue
+                first: CaseMaterial | None = None
+                for bi, material in pm.uses:
+                    case = drafts[bi.item_id]
+                    if first is None:
+                        first = case_material_upload(actor=actor, case=case, material=material, data=upload.data, filename=upload.filename)
+                        continue
+                    CaseMaterial.objects.create(
+                        case=case,
+                        material=material,
+                        name=material.name[:200],
+                        path=first.path,
+                        original_name=first.original_name,
+                        content_type=first.content_type,
+                        size=first.size,
+                        sha256=first.sha256,
+                        uploaded_by=actor,
+                    )
+            for seq, bi in enumerate(plan.items, start=1):
+                draft = drafts[bi.item_id]
+                case = case_submit(
+                    actor=actor,
+                    item=bi.item,
+                    applicant_person=applicant_person,
+                    applicant_enterprise=applicant_enterprise,
+                    channel=channel,
+                    answers=list(draft.answers),
+                    form=draft.form,
+                    idempotency_key=f"{key}:{seq}" if key else None,
+                    draft=draft,
+                    window=window,
+                )
+                BundleCasePart.objects.create(bundle_case=bundle_case, item=bi.item, seq=seq, case=case)
+            return bundle_case
+    except IntegrityError:
+        # Two submissions with the same idempotency key at once: the other one won; return its case.
+        existing = BundleCase.objects.filter(idempotency_key=key).first() if key is not None else None
+        if existing is None or existing.submitted_by_id != getattr(actor, "pk", None):
+            raise
+        return existing
 
 
 # --- the clerk's decisions for the whole bundle ---------------------------------------------------------
@@ -235,7 +248,7 @@ def bundle_case_accept(*, actor, bundle_case: BundleCase) -> BundleCase:
         bundle_case = _lock(bundle_case, actor=actor, statuses=(BundleCase.STATUS_SUBMITTED,))
         for case in _children(bundle_case):
             if case.status == Case.STATUS_SUBMITTED:
-                case_accept(actor=actor, case=case)
+                case_accept(actor=actor, case=case, via_bundle=True)
         now = timezone.now()
         today = timezone.localdate(now)
         profile_window = getattr(getattr(actor, "staff", None), "window", None)
@@ -259,7 +272,7 @@ def bundle_case_refuse(*, actor, bundle_case: BundleCase, reason: str) -> Bundle
         bundle_case = _lock(bundle_case, actor=actor, statuses=(BundleCase.STATUS_SUBMITTED,))
         for case in _children(bundle_case):
             if case.status == Case.STATUS_SUBMITTED:
-                case_refuse(actor=actor, case=case, reason=reason)
+                case_refuse(actor=actor, case=case, reason=reason, via_bundle=True)
         bundle_case.status = BundleCase.STATUS_NOT_ACCEPTED
         bundle_case.closed_reason = reason[:1000]
         bundle_case.finished_at = timezone.now()
@@ -280,6 +293,7 @@ def bundle_case_request_supplement(*, actor, bundle_case: BundleCase, points: li
     errors.raise_if_any()
     with transaction.atomic():
         bundle_case = _lock(bundle_case, actor=actor, statuses=(BundleCase.STATUS_SUBMITTED,))
+        matched: set[str] = set()
         for case in _children(bundle_case):
             mine: list[SupplementPoint] = []
             by_identity = {selectors.material_identity(m): m for m in case.item_version.materials.all()}
@@ -289,11 +303,20 @@ def bundle_case_request_supplement(*, actor, bundle_case: BundleCase, points: li
                 if identity:
                     material = by_identity.get(identity)
                     if material is not None:
+                        matched.add(identity)
                         mine.append(SupplementPoint(problem=problem, material_id=material.pk))
                 else:
                     mine.append(SupplementPoint(problem=problem, name=str(point.get("name", "")).strip() or _("其他材料")))
             if mine and case.status == Case.STATUS_SUBMITTED:
-                case_request_supplement(actor=actor, case=case, points=mine)
+                case_request_supplement(actor=actor, case=case, points=mine, via_bundle=True)
+        unknown = [str(p.get("identity")) for p in points if p.get("identity") and p.get("identity") not in matched]
+        if unknown:
+            # Rolls back the notices above: a point no item needs would silently be dropped.
+            raise ValidationError(
+                "points",
+                "unknown_material",
+                _("材料“%(name)s”不属于本套餐的任何事项") % {"name": unknown[0].split(":", 1)[-1]},
+            )
         bundle_case.status = BundleCase.STATUS_SUPPLEMENT
         bundle_case.save(update_fields=["status", "updated_at"])
         return bundle_case

@@ -155,7 +155,7 @@ class Complaint(models.Model):
 
     @property
     def phone_masked(self) -> str:
-        return mask_phone(self.complainant_phone)
+        return "" if self.anonymous else mask_phone(self.complainant_phone)
 
     @property
     def id_number_masked(self) -> str:

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from govhall.core.errors import DomainError, PermissionDenied
+from govhall.core.errors import DomainError, PermissionDenied, ValidationError
 from govhall.crossregion import protocol, selectors, services
 
 router = Router(tags=["跨区通办"])
@@ -40,20 +42,29 @@ def node_info(request):
 def _signed(request: HttpRequest, handle: Callable[[protocol.Verified, dict[str, Any]], dict[str, Any]]) -> HttpResponse:
     """Verify the request, run `handle`, sign the answer (refusals included, so the caller can
     trust them as well)."""
-    body = request.body
     request_nonce = request.headers.get(protocol.HEADER_NONCE, "")[:64]
     try:
-        verified = protocol.verify_request(method=request.method or "POST", path=request.path, headers=request.headers, body=body)
+        # Read inside the try: a body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a signed refusal the
+        # caller treats as final, not Django's unsigned HTML 400 that it would retry for ever.
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise ValidationError("body", "too_large", _("请求内容超过本节点允许的大小")) from None
+        # path_info, not path: the signed path is the one under the API, whatever URL prefix
+        # (SCRIPT_NAME) the deployment is mounted at.
+        verified = protocol.verify_request(method=request.method or "POST", path=request.path_info, headers=request.headers, body=body)
         try:
             payload = json.loads(body or b"{}")
         except ValueError:
             payload = None
         if not isinstance(payload, dict):
-            from govhall.core.errors import ValidationError
-
-            raise ValidationError("body", "json", "请求内容须为 JSON 对象")
-        with transaction.atomic():
-            data, status = handle(verified, payload), 200
+            raise ValidationError("body", "json", _("请求内容须为 JSON 对象"))
+        try:
+            with transaction.atomic():
+                data, status = handle(verified, payload), 200
+        except (ValueError, AttributeError, KeyError, TypeError) as exc:
+            # A malformed payload (a list where an object belongs, a missing key): a signed 400.
+            raise ValidationError("body", "malformed", _("请求内容格式不正确：%(error)s") % {"error": type(exc).__name__}) from exc
     except DomainError as exc:
         data, status = {"detail": exc.as_list()}, exc.status_code
     answer = protocol.canonical_json(data)

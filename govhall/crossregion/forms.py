@@ -68,6 +68,12 @@ class PeerForm(forms.Form):
     remote_items = forms.CharField(
         label=_("对端事项"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("每行一项：对端事项编码 事项名称")
     )
+    inbound_item_codes = forms.CharField(
+        label=_("为对端办理的本地事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个本地事项编码；对端只能转送这些事项的办件"),
+    )
 
 
 class LookupForm(forms.Form):

@@ -43,6 +43,10 @@ class Peer(models.Model):
     base_url = models.URLField("接口地址", max_length=200, help_text="如 https://zwfw.xbehzq.gov.cn")
     public_key = models.CharField("SM2 公钥", max_length=130, help_text="04 开头的 130 位十六进制")
     enabled = models.BooleanField("启用", default=True)
+    # Inbound allow-list: the items of this node the peer may forward cases for (通办 agreed with it).
+    inbound_items = models.ManyToManyField(
+        Item, blank=True, related_name="+", verbose_name="为对端办理的事项", help_text="对端可向本节点转送办件的本地事项"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -49,7 +49,20 @@ class Replayed(ValidationError):
 
 
 class PeerCallError(Exception):
-    """A call to a peer failed: network, a 4xx/5xx answer, or an answer whose signature fails."""
+    """A call to a peer failed: network, a 4xx/5xx answer, or an answer whose signature fails.
+    `status` is set only for an answer whose signature verified (the peer really said it), and
+    `reason` then holds the peer's own error messages."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+    @property
+    def refused(self) -> bool:
+        """The peer refused the message for good: a signed 4xx other than 409 (a replay or a race,
+        which a retry with a new nonce resolves)."""
+        return self.status is not None and 400 <= self.status < 500 and self.status != 409
 
 
 def node_id() -> str:
@@ -86,23 +99,27 @@ def _sign(message: bytes) -> str:
     return crypto.sign(message, private_key_hex=private_hex, public_key_hex=key.public_key)
 
 
-def signing_string(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    canonical = "\n".join([method.upper(), path, timestamp, nonce, crypto.sm3_hex(body)])
+def signing_string(method: str, path: str, timestamp: str, nonce: str, body: bytes, *, receiver: str) -> bytes:
+    """SM3 of the canonical request; `receiver` is the node id of the addressee, so a request
+    signed for one node cannot be replayed to another."""
+    canonical = "\n".join([method.upper(), path, timestamp, nonce, receiver, crypto.sm3_hex(body)])
     return crypto.sm3_hex(canonical.encode("utf-8")).encode("ascii")
 
 
 def response_signing_string(request_nonce: str, status: int, timestamp: str, nonce: str, body: bytes) -> bytes:
-    return signing_string("RESPONSE", f"{request_nonce}/{status}", timestamp, nonce, body)
+    return signing_string("RESPONSE", f"{request_nonce}/{status}", timestamp, nonce, body, receiver="")
 
 
-def signed_headers(method: str, path: str, body: bytes, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
+def signed_headers(
+    method: str, path: str, body: bytes, *, receiver: str, timestamp: int | None = None, nonce: str | None = None
+) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     nonce = nonce or secrets.token_hex(16)
     return {
         HEADER_NODE: node_id(),
         HEADER_TIMESTAMP: ts,
         HEADER_NONCE: nonce,
-        HEADER_SIGNATURE: _sign(signing_string(method, path, ts, nonce, body)),
+        HEADER_SIGNATURE: _sign(signing_string(method, path, ts, nonce, body, receiver=receiver)),
     }
 
 
@@ -142,7 +159,8 @@ def verify_request(*, method: str, path: str, headers, body: bytes) -> Verified:
         raise Unauthenticated("timestamp", "skew", _("请求时间与本机时间相差超过 %(minutes)d 分钟") % {"minutes": skew // 60})
     if len(nonce) > 64:
         raise Unauthenticated("nonce", "invalid", _("随机数无效"))
-    if not crypto.verify(signing_string(method, path, ts, nonce, body), signature, public_key_hex=peer.public_key):
+    # Signed for this node only: the receiver's node id is part of the signed string.
+    if not crypto.verify(signing_string(method, path, ts, nonce, body, receiver=node_id()), signature, public_key_hex=peer.public_key):
         raise Unauthenticated("signature", "invalid", _("签名验证失败"))
     try:
         with transaction.atomic():
@@ -169,7 +187,7 @@ def sign_response(*, request_nonce: str, status: int, body: bytes) -> dict[str, 
 def call_peer(peer: Peer, path: str, payload: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
     """POST a signed JSON payload to the peer's `path` and return its verified JSON answer."""
     body = canonical_json(payload)
-    headers = signed_headers("POST", path, body)
+    headers = signed_headers("POST", path, body, receiver=peer.node_id)
     request = urllib.request.Request(
         peer.base_url.rstrip("/") + path, data=body, method="POST", headers={**headers, "Content-Type": "application/json"}
     )
@@ -194,5 +212,7 @@ def call_peer(peer: Peer, path: str, payload: dict[str, Any], *, timeout: float 
     except ValueError as exc:
         raise PeerCallError(f"HTTP {status}: not JSON") from exc
     if status >= 400:
-        raise PeerCallError(f"HTTP {status}: {json.dumps(data, ensure_ascii=False)[:400]}")
+        detail = data.get("detail") if isinstance(data, dict) else None
+        reason = "；".join(str(d.get("message", "")) for d in detail if isinstance(d, dict)) if isinstance(detail, list) else ""
+        raise PeerCallError(f"HTTP {status}: {json.dumps(data, ensure_ascii=False)[:400]}", status=status, reason=reason[:400])
     return data

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,6 +134,24 @@ def _may_manage_agreement(actor, data: AgreementData) -> bool:
     return data.handling_peer is None and data.accepting_division is None and [c.pk for c in data.accepting_centres] == [profile.centre_id]
 
 
+def agreement_editable_by(actor, agreement: TongbanAgreement) -> bool:
+    """Whether `actor` may change the stored `agreement`: a system admin any; a centre admin only
+    one that is their own centre's alone (no accepting division, no peer, accepting centres exactly
+    their centre). A county-wide or peer agreement they can see stays read-only to them."""
+    if actor.has_perm("crossregion.manage_peers"):
+        return True
+    if not actor.has_perm("crossregion.manage_agreements"):
+        return False
+    profile = permissions.staff_profile(actor)
+    if profile is None or profile.centre_id is None:
+        return False
+    return (
+        agreement.handling_peer_id is None
+        and agreement.accepting_division_id is None
+        and sorted(agreement.accepting_centres.values_list("pk", flat=True)) == [profile.centre_id]
+    )
+
+
 def agreement_save(*, actor, data: AgreementData, agreement: TongbanAgreement | None = None) -> TongbanAgreement:
     """Create or change a 通办 agreement."""
     if not _may_manage_agreement(actor, data):
@@ -160,6 +179,10 @@ def agreement_save(*, actor, data: AgreementData, agreement: TongbanAgreement | 
             agreement = TongbanAgreement(created_by=actor)
         else:
             agreement = TongbanAgreement.objects.select_for_update().get(pk=agreement.pk)
+            # The stored row must be the actor's to change too, not only the new data: otherwise a
+            # centre admin could take over a county-wide or peer agreement that covers their centre.
+            if not agreement_editable_by(actor, agreement):
+                raise Http404
         agreement.name = data.name.strip()[:100]
         agreement.valid_from, agreement.valid_until = data.valid_from, data.valid_until
         agreement.accepting_division, agreement.handling_division = data.accepting_division, data.handling_division
@@ -204,6 +227,17 @@ def peer_save(*, actor, node_id: str, name: str, base_url: str, public_key: str,
         )
         peer.save()
         return peer
+
+
+def peer_inbound_items_set(*, actor, peer: Peer, codes: list[str]) -> None:
+    """The local items `peer` may forward cases for (the inbound allow-list)."""
+    if not actor.has_perm("crossregion.manage_peers"):
+        raise PermissionDenied(_("无权管理对端节点"))
+    items = list(Item.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {i.code for i in items})
+    if unknown:
+        raise ValidationError("inbound_item_codes", "unknown", _("本节点没有这些事项：%(codes)s") % {"codes": "、".join(unknown)[:200]})
+    peer.inbound_items.set(items)
 
 
 def remote_item_save(*, actor, peer: Peer, code: str, name: str, department_name: str = "") -> RemoteItem:
@@ -292,6 +326,28 @@ def _applicant_payload(case: Case) -> dict[str, Any]:
     }
 
 
+# Room left in a forward for the applicant, the form and the JSON around the materials.
+FORWARD_OVERHEAD_BYTES = 64 * 1024
+
+
+def _forward_size_check(case: Case) -> None:
+    """The forward must fit the peer's DATA_UPLOAD_MAX_MEMORY_SIZE (Django's request body limit,
+    assumed equal on both sides): materials travel base64-encoded, 4 bytes for every 3."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
+        return
+    total = sum(case.materials.filter(replaced=False).values_list("size", flat=True))
+    if (total + 2) // 3 * 4 + FORWARD_OVERHEAD_BYTES > limit:
+        raise ValidationError(
+            "materials",
+            "too_large",
+            _("材料合计 %(size)s MB，超过跨系统转送上限（约 %(limit)s MB），请压缩或减少材料后再转送")
+            % {"size": f"{total / 1048576:.1f}", "limit": f"{(limit - FORWARD_OVERHEAD_BYTES) * 3 / 4 / 1048576:.1f}"},
+        )
+
+
 def case_forward(
     *, actor, case: Case, remote_item: RemoteItem, delivery_choice: str = CaseRoute.DELIVER_ACCEPTING, delivery_address: str = ""
 ) -> CaseRoute:
@@ -311,6 +367,7 @@ def case_forward(
     if delivery_choice == CaseRoute.DELIVER_HANDLING:
         raise ValidationError("delivery_choice", "remote", _("对端窗口领取请在对端办理；跨系统转办的结果在受理地窗口、邮寄或电子送达"))
     delivery_check(delivery_choice, delivery_address)
+    _forward_size_check(case)
     peer = remote_item.peer
     today = timezone.localdate()
     with transaction.atomic():
@@ -400,7 +457,12 @@ def message_deliver(message: Message) -> None:
     try:
         answer = protocol.call_peer(message.peer, path, payload)
     except protocol.PeerCallError as exc:
-        Message.objects.filter(pk=message.pk).update(status=Message.STATUS_FAILED, last_error=str(exc)[:500])
+        if exc.refused:
+            _message_refused(message, exc.reason or str(exc))
+        elif message.attempts + 1 >= MAX_ATTEMPTS:
+            _message_given_up(message, str(exc))
+        else:
+            Message.objects.filter(pk=message.pk).update(status=Message.STATUS_FAILED, last_error=str(exc)[:500])
         raise
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(status=Message.STATUS_SENT, response=answer, last_error="", done_at=timezone.now())
@@ -408,6 +470,43 @@ def message_deliver(message: Message) -> None:
             _forward_confirmed(message.case, answer)
         elif message.kind == Message.KIND_STATUS and message.case is not None:
             _status_confirmed(message.case, message.body)
+
+
+# A message the peer cannot take (network, 5xx) is retried this many times, then left `failed`
+# for the administrator (the message log) and the clerk (the case page) to see.
+MAX_ATTEMPTS = 20
+
+
+def _message_stopped(message: Message, *, status: str, label: str, reason: str) -> None:
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(status=status, last_error=reason[:500], done_at=timezone.now())
+        if message.case_id is None:
+            return
+        route = CaseRoute.objects.select_for_update().filter(case_id=message.case_id).first()
+        if route is not None and route.direction == CaseRoute.DIRECTION_OUTBOUND:
+            route.remote_status, route.remote_status_label = status, label
+            route.save(update_fields=["remote_status", "remote_status_label", "updated_at"])
+        case = Case.objects.get(pk=message.case_id)
+        case_event_append(
+            case=case,
+            kind="crossregion_status",
+            actor=None,
+            after={"peer": message.peer.name if message.peer else message.peer_node_id, "label": label, "reason": reason[:400]},
+        )
+
+
+def _message_refused(message: Message, reason: str) -> None:
+    """The peer refused the message with a signed 4xx: final, never retried; the clerk sees why."""
+    _message_stopped(message, status=Message.STATUS_REFUSED, label=_("对端拒收，请联系对端或按理由处理"), reason=reason)
+
+
+def _message_given_up(message: Message, reason: str) -> None:
+    _message_stopped(
+        message,
+        status=Message.STATUS_FAILED,
+        label=_("多次发送失败（%(count)d 次），已停止重试，请联系系统管理员") % {"count": MAX_ATTEMPTS},
+        reason=reason,
+    )
 
 
 def _documents_with_content(message: Message) -> list[dict[str, Any]]:
@@ -515,6 +614,9 @@ def _inbound_applicant(data: dict[str, Any]) -> tuple[Person | None, Enterprise 
                 "address": str(data.get("address", ""))[:200],
             },
         )
+        # A peer names the applicant; it may not attach a case to someone else's record here.
+        if person.name != str(data.get("name", "")).strip()[:50]:
+            raise ValidationError("applicant.name", "mismatch", _("申请人姓名与本节点登记的该身份证号码的姓名不符"))
         return person, None
     uscc = str(data.get("uscc", "")).strip().upper()
     if not check("uscc", uscc).valid:
@@ -529,6 +631,8 @@ def _inbound_applicant(data: dict[str, Any]) -> tuple[Person | None, Enterprise 
             "address": str(data.get("address", ""))[:200],
         },
     )
+    if enterprise.name != str(data.get("name", "")).strip()[:200]:
+        raise ValidationError("applicant.name", "mismatch", _("企业名称与本节点登记的该统一社会信用代码的名称不符"))
     return None, enterprise
 
 
@@ -543,6 +647,9 @@ def inbox_case(*, peer: Peer, payload: dict[str, Any]) -> dict[str, Any]:
     item = Item.objects.filter(code=str(payload.get("item_code", ""))).select_related("current_version").first()
     if item is None or item.status != Item.STATUS_ACTIVE or item.current_version_id is None:
         raise ValidationError("item_code", "unknown", _("本节点没有该事项：%(code)s") % {"code": str(payload.get("item_code", ""))[:40]})
+    # Only the items this node agreed to handle for this peer (Peer.inbound_items, docs/cross-region.md).
+    if not peer.inbound_items.filter(pk=item.pk).exists():
+        raise ValidationError("item_code", "not_agreed", _("本节点未同意为该对端办理此事项：%(code)s") % {"code": item.code})
     version = item.current_version
     assert version is not None
     materials = []
@@ -726,7 +833,8 @@ def inbox_status(*, peer: Peer, payload: dict[str, Any]) -> dict[str, Any]:
             "reason": str(payload.get("reason", ""))[:1000],
         }
         before = {"status": case.status}
-        if event == "decided" and not case.decision:
+        # A late "decided" never reopens a case already closed here (Case.FINAL_STATUSES).
+        if event == "decided" and not case.decision and case.status not in Case.FINAL_STATUSES:
             case.decision = str(payload.get("decision")) if payload.get("decision") in dict(Case.DECISION_CHOICES) else ""
             case.decision_reason = str(payload.get("reason", ""))[:1000]
             case.decided_at = now
@@ -770,7 +878,7 @@ def inbox_status(*, peer: Peer, payload: dict[str, Any]) -> dict[str, Any]:
 def messages_retry(*, limit: int = 100) -> int:
     """Queue every failed or stuck outbound message again (the periodic retry)."""
     pending = list(
-        Message.objects.filter(direction=Message.OUT, status__in=(Message.STATUS_FAILED, Message.STATUS_PENDING))
+        Message.objects.filter(direction=Message.OUT, status__in=(Message.STATUS_FAILED, Message.STATUS_PENDING), attempts__lt=MAX_ATTEMPTS)
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )

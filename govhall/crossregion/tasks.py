@@ -17,12 +17,14 @@ logger = logging.getLogger(__name__)
 def message_send(message_pk: int) -> str:
     """Send one outbound message. Already sent: nothing to do. The peer applies a message id once,
     so a retry after a lost answer does no harm. A failure stays `failed` for `messages_retry`."""
-    from govhall.crossregion.services import message_deliver
+    from govhall.crossregion.services import MAX_ATTEMPTS, message_deliver
 
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_pk, direction=Message.OUT).first()
-        if message is None or message.status == Message.STATUS_SENT:
+        if message is None or message.status in (Message.STATUS_SENT, Message.STATUS_REFUSED):
             return "skipped"
+        if message.attempts >= MAX_ATTEMPTS:
+            return "given up"
     try:
         message_deliver(message)
     except protocol.PeerCallError as exc:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -128,7 +128,13 @@ def agreement_edit(request: HttpRequest, agreement_id: int | None = None) -> Htt
     if not request.user.has_perm("crossregion.manage_agreements"):
         raise PermissionDenied
     agreement = selectors.get_agreement_for_user(user=request.user, agreement_id=agreement_id) if agreement_id else None
+    read_only = agreement is not None and not services.agreement_editable_by(request.user, agreement)
+    if read_only and request.method == "POST":
+        raise Http404
     form = _agreement_form(request, agreement, request.POST if request.method == "POST" else None)
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
     status = 200
     if request.method == "POST":
         status = 400
@@ -158,7 +164,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int | None = None) -> Htt
             else:
                 messages.success(request, _("通办协议已保存"))
                 return redirect("crossregion_staff:agreements")
-    return render(request, "crossregion/agreement_edit.html", {"form": form, "agreement": agreement}, status=status)
+    return render(request, "crossregion/agreement_edit.html", {"form": form, "agreement": agreement, "read_only": read_only}, status=status)
 
 
 @login_required
@@ -178,6 +184,7 @@ def peer_edit(request: HttpRequest, peer_id: int | None = None) -> HttpResponse:
             "public_key": peer.public_key,
             "enabled": peer.enabled,
             "remote_items": "\n".join(f"{r.code} {r.name}" for r in peer.items.all()),
+            "inbound_item_codes": "\n".join(peer.inbound_items.values_list("code", flat=True)),
         }
     form = PeerForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
@@ -200,6 +207,8 @@ def peer_edit(request: HttpRequest, peer_id: int | None = None) -> HttpResponse:
                         code, _sep, name = line.strip().partition(" ")
                         if code:
                             services.remote_item_save(actor=request.user, peer=saved, code=code, name=name or code)
+                    codes = [c.strip() for c in (d.get("inbound_item_codes") or "").split() if c.strip()]
+                    services.peer_inbound_items_set(actor=request.user, peer=saved, codes=codes)
             except DomainError as exc:
                 apply_errors(form, exc)
                 status = exc.status_code

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from govhall.core.errors import PermissionDenied, ValidationError
-from govhall.hall import selectors, services
+from govhall.core.errors import DomainError, PermissionDenied, ValidationError
+from govhall.hall import limits, selectors, services
 from govhall.hall.models import Appointment, AppointmentSlot, BusinessType, Ticket
 from govhall.org.models import ServiceCentre, Window
 
@@ -67,7 +67,7 @@ class TicketIn(Schema):
 
 class CheckInIn(Schema):
     code: str
-    centre: int | None = None
+    centre: int
 
 
 class TicketOut(Schema):
@@ -221,14 +221,24 @@ def ticket_issue(request, body: TicketIn):
     business_type = BusinessType.objects.filter(pk=body.business_type, is_active=True).first()
     if business_type is None:
         raise ValidationError("business_type", "unknown", _("业务类型不存在或已停止取号"))
+    limits.ticket_allowed(request)  # security review #9: per-IP ticket limit
     ticket = services.ticket_issue(business_type=business_type, source=Ticket.SOURCE_KIOSK, holder=request.user)
     return Status(201, _ticket_out(ticket))
 
 
 @router.post("/check-in", response={201: TicketOut}, summary="预约签到（自助取号机），出优先号")
 def check_in(request, body: CheckInIn):
-    centre = ServiceCentre.objects.filter(pk=body.centre).first() if body.centre else None
-    ticket = services.appointment_check_in(code=body.code, centre=centre)
+    # Security review #8: centre required, one message for every failure, failures limited per IP.
+    keys = limits.keys_for(request)
+    if limits.is_blocked(limits.KIND_CHECK_IN, keys):
+        failed = services.check_in_failed()
+        raise limits.TooManyAttempts(errors=failed.errors)
+    centre = ServiceCentre.objects.filter(pk=body.centre).first()
+    try:
+        ticket = services.appointment_check_in(code=body.code, centre=centre)
+    except DomainError:
+        limits.record(limits.KIND_CHECK_IN, keys)
+        raise
     return Status(201, _ticket_out(ticket))
 
 

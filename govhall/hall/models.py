@@ -255,3 +255,20 @@ class TicketCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} → {self.window_id} {self.kind}"
+
+
+class KioskAttempt(models.Model):
+    """One counted kiosk event (a failed check, or a ticket issued) for the rate limits of
+    govhall.hall.limits, keyed by client IP ("ip:…") or case number ("case:…"). The database is the
+    store shared by all workers (no cache is configured); rows older than a day are swept on write."""
+
+    kind = models.CharField("类别", max_length=16)
+    key = models.CharField("键", max_length=100)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自助终端尝试记录"
+        indexes = [models.Index(fields=["kind", "key", "at"], name="kiosk_attempt_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.at:%Y-%m-%d %H:%M}"

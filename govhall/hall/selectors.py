@@ -222,7 +222,7 @@ def hall_stats(*, centre: ServiceCentre, first: dt.date, last: dt.date) -> dict[
     and per window; appointment bookings, cancellations and no-shows per business type."""
     tickets = list(
         Ticket.objects.filter(centre=centre, day__gte=first, day__lte=last)
-        .select_related("business_type", "window", "served_by")
+        .select_related("business_type", "window", "served_by", "case")
         .order_by("day", "issued_at", "id")
     )
     total = Figures(label="合计")

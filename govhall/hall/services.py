@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Q, QuerySet, Value, When
@@ -39,6 +40,9 @@ NOSHOW_WINDOW_DAYS = 30
 SLOT_RANGE_MAX_DAYS = 92
 SLOT_MINUTES = (5, 240)
 CAPACITY_MAX = 999
+# Security review #10 (fair booking, HALL-1): one account holds at most one booked appointment per
+# business type and day, and at most BOOKED_MAX_TOTAL booked appointments still to come in all.
+BOOKED_MAX_TOTAL = 3
 
 
 def noshow_limit() -> int:
@@ -306,6 +310,13 @@ def appointment_book(*, actor, slot: AppointmentSlot, name: str, phone: str, ite
             raise ValidationError("slot", "past", _("该时段已经开始，不能再预约"))
         if Appointment.objects.filter(user=actor, slot=slot, status=Appointment.STATUS_BOOKED).exists():
             raise ValidationError("slot", "duplicate", _("您已预约了这个时段"))
+        # Serialise this account's bookings (different slots hold different locks).
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        mine = Appointment.objects.filter(user=actor, status=Appointment.STATUS_BOOKED, slot__day__gte=timezone.localdate())
+        if mine.filter(slot__business_type=business_type, slot__day=slot.day).exists():
+            raise ValidationError("slot", "same_day", _("您当天已预约了该业务，同一业务每天只能预约一个时段"))
+        if mine.count() >= BOOKED_MAX_TOTAL:
+            raise ValidationError("slot", "too_many", _("您已有%(n)d个未到期的预约，请办理或取消后再预约") % {"n": BOOKED_MAX_TOTAL})
         if slot.booked >= slot.capacity:
             raise ValidationError("slot", "full", _("该时段已约满，请选择其他时段"))
         slot.booked += 1
@@ -333,29 +344,34 @@ def appointment_cancel(*, actor, appointment: Appointment) -> Appointment:
     return appointment
 
 
-def appointment_check_in(*, code: str, centre: ServiceCentre | None = None) -> Ticket:
-    """预约签到 at the kiosk: from 30 minutes before the slot starts until it ends; issues a
-    priority ticket of the slot's business type."""
+def check_in_failed() -> ValidationError:
+    """The one answer to every failed 预约签到 (security review #8): a kiosk tells a guesser nothing
+    about which codes exist, whose they are or when their slot is."""
+    return ValidationError(
+        "code", "invalid", _("签到失败：请核对6位签到码，并在预约时段开始前30分钟至时段结束之间签到；如有疑问请到窗口咨询")
+    )
+
+
+def appointment_check_in(*, code: str, centre: ServiceCentre | None) -> Ticket:
+    """预约签到 at the kiosk of `centre`: from 30 minutes before the slot starts until it ends; issues a
+    priority ticket of the slot's business type. Every failure gives the same error."""
     code = (code or "").strip()
-    if not code.isdigit():
-        raise ValidationError("code", "format", _("签到码为6位数字"))
+    if centre is None or not (code.isdigit() and len(code) in (6, 8)):
+        raise check_in_failed()
     now = timezone.now()
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().select_related("slot__business_type").filter(code=code).first()
-        if appointment is None or (centre is not None and appointment.slot.business_type.centre_id != centre.pk):
-            raise ValidationError("code", "unknown", _("没有找到该签到码的预约，请核对"))
-        if appointment.status != Appointment.STATUS_BOOKED:
-            raise ValidationError("code", "status", _("该预约%(status)s，不能签到") % {"status": appointment.get_status_display()})
+        appointment = (
+            Appointment.objects.select_for_update()
+            .select_related("slot__business_type")
+            .filter(code=code, slot__business_type__centre=centre)
+            .first()
+        )
+        if appointment is None or appointment.status != Appointment.STATUS_BOOKED:
+            raise check_in_failed()
         slot = appointment.slot
         opens, closes = slot_starts_at(slot) - CHECK_IN_EARLY, slot_ends_at(slot)
-        if now < opens:
-            raise ValidationError(
-                "code",
-                "too_early",
-                _("请在预约时段开始前30分钟内签到（%(time)s起）") % {"time": timezone.localtime(opens).strftime("%m-%d %H:%M")},
-            )
-        if now > closes:
-            raise ValidationError("code", "too_late", _("预约时段已结束，请现场取号"))
+        if not opens <= now <= closes:
+            raise check_in_failed()
         appointment.status = Appointment.STATUS_CHECKED_IN
         appointment.checked_in_at = now
         appointment.save(update_fields=["status", "checked_in_at"])
@@ -468,6 +484,9 @@ def ticket_call_next(*, actor) -> Ticket | None:
     A clerk has at most one ticket open (called or being served)."""
     window = clerk_window(actor)
     with transaction.atomic():
+        # Security review #11: lock the clerk's own profile row first so two 叫号 at once run one
+        # after the other and the second sees the first's open ticket.
+        StaffProfile.objects.select_for_update().filter(user=actor).first()
         if _open_ticket_of(actor) is not None:
             raise ValidationError("ticket", "open_ticket", _("请先办结、过号或转出当前的号，再叫下一位"))
         queue = queue_for_window(window=window)
@@ -534,12 +553,13 @@ def ticket_finish(*, actor, ticket: Ticket, case_number: str = "") -> Ticket:
 
     case_number = (case_number or "").strip()
     case = None
-    if case_number:
-        case = Case.objects.filter(number=case_number).first()
-        if case is None:
-            raise ValidationError("case_number", "unknown", _("没有编号为 %(number)s 的办件") % {"number": case_number})
     with transaction.atomic():
         ticket, _window = _locked_own(actor, ticket, (Ticket.STATUS_SERVING, Ticket.STATUS_CALLED))
+        if case_number:
+            # Security review #13: only a case of this ticket's centre can be named.
+            case = Case.objects.filter(number=case_number, centre_id=ticket.centre_id).first()
+            if case is None:
+                raise ValidationError("case_number", "unknown", _("没有编号为 %(number)s 的办件") % {"number": case_number})
         now = timezone.now()
         ticket.started_at = ticket.started_at or now
         ticket.status = Ticket.STATUS_DONE

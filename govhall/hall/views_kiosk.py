@@ -5,7 +5,7 @@
 办件查询 (number + query code → status and steps, the same selector as /track) and 打印结果
 (number + query code + the applicant's 公民身份号码 or 统一社会信用代码 → the case's documents).
 The kiosk is shared by everyone: a print-result check is refused the same way for every mismatch,
-a session gets a few attempts, and what it unlocked is forgotten on the home screen or after a few
+a client IP and a case number get a few failed attempts (govhall.hall.limits), and what it unlocked is forgotten on the home screen or after a few
 minutes.
 """
 
@@ -26,16 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.cases.selectors import case_for_tracking, case_timeline
 from govhall.core.errors import DomainError
-from govhall.hall import selectors, services
+from govhall.hall import limits, selectors, services
 from govhall.hall.models import BusinessType, Ticket
 from govhall.org.models import ServiceCentre
 
-# 打印结果: failed checks a kiosk session may make within PRINT_LOCK_SECONDS, then it waits.
-PRINT_ATTEMPTS = 5
-PRINT_LOCK_SECONDS = 15 * 60
+# 打印结果 and 办件查询 failures are limited in govhall.hall.limits (per client IP and case number).
 # How long the documents unlocked by a successful check stay printable.
 PRINT_UNLOCK_SECONDS = 5 * 60
-FAILS_KEY = "hall_kiosk_print_fails"
 UNLOCK_KEY = "hall_kiosk_print_case"
 
 
@@ -64,6 +61,11 @@ def take(request: HttpRequest, centre_id: int) -> HttpResponse:
     if request.method == "POST":
         business_type = BusinessType.objects.filter(pk=request.POST.get("type", "0") or 0, centre=centre, is_active=True).first()
         if business_type is not None:
+            try:
+                limits.ticket_allowed(request)  # security review #9: per-IP ticket limit
+            except DomainError as exc:
+                rows = selectors.waiting_counts(centre_id=centre.pk)
+                return _render(request, "hall/kiosk/take.html", centre, status=exc.status_code, rows=rows, error=exc.errors[0].message)
             ticket = services.ticket_issue(business_type=business_type, source=Ticket.SOURCE_KIOSK)
             return redirect("hall:kiosk-ticket", centre.pk, ticket.token)
     return _render(request, "hall/kiosk/take.html", centre, rows=selectors.waiting_counts(centre_id=centre.pk))
@@ -88,16 +90,22 @@ def ticket(request: HttpRequest, centre_id: int, token: str) -> HttpResponse:
 def check_in(request: HttpRequest, centre_id: int) -> HttpResponse:
     """预约签到: the six-digit code from the booking → a priority ticket."""
     centre = _centre(centre_id)
-    error = ""
+    error, status = "", 400
     code = request.POST.get("code", "").strip()[:8]
     if request.method == "POST":
-        try:
-            issued = services.appointment_check_in(code=code, centre=centre)
-        except DomainError as exc:
-            error = exc.errors[0].message
+        # Security review #8: failures counted per client IP in the database; one message for all.
+        keys = limits.keys_for(request)
+        if limits.is_blocked(limits.KIND_CHECK_IN, keys):
+            error, status = services.check_in_failed().errors[0].message, 429
         else:
-            return redirect("hall:kiosk-ticket", centre.pk, issued.token)
-    return _render(request, "hall/kiosk/check_in.html", centre, status=400 if error else 200, code=code, error=error)
+            try:
+                issued = services.appointment_check_in(code=code, centre=centre)
+            except DomainError as exc:
+                limits.record(limits.KIND_CHECK_IN, keys)
+                error = exc.errors[0].message
+            else:
+                return redirect("hall:kiosk-ticket", centre.pk, issued.token)
+    return _render(request, "hall/kiosk/check_in.html", centre, status=status if error else 200, code=code, error=error)
 
 
 @require_GET
@@ -108,18 +116,22 @@ def track(request: HttpRequest, centre_id: int) -> HttpResponse:
     code = request.GET.get("code", "").strip()[:6]
     context: dict[str, Any] = {"number": number, "code": code, "case": None, "error": ""}
     if number or code:
-        try:
-            case = case_for_tracking(number=number, code=code)
-        except Http404:
-            context["error"] = _("没有找到该办件，请核对办件编号和查询码")
+        # Security review #7: failures counted per client IP and per case number in the database;
+        # refused while blocked with the same message as a mismatch.
+        keys = limits.keys_for(request, case_number=number)
+        case = None
+        blocked = limits.is_blocked(limits.KIND_TRACK, keys)
+        if not blocked:
+            try:
+                case = case_for_tracking(number=number, code=code)
+            except Http404:
+                limits.record(limits.KIND_TRACK, keys)
+        if case is None:
+            context["error"] = _("没有找到该办件，请核对办件编号和查询码；多次不符请稍后再试，或到窗口咨询")
         else:
             context.update(case=case, steps=case_timeline(case=case))
-    return _render(request, "hall/kiosk/track.html", centre, status=404 if context["error"] else 200, **context)
-
-
-def _fails(request: HttpRequest) -> list[float]:
-    now = time.time()
-    return [t for t in request.session.get(FAILS_KEY, []) if now - t < PRINT_LOCK_SECONDS]
+    status = (429 if blocked else 404) if context["error"] else 200
+    return _render(request, "hall/kiosk/track.html", centre, status=status, **context)
 
 
 def _identity_matches(case, identity: str) -> bool:
@@ -146,23 +158,26 @@ def print_result(request: HttpRequest, centre_id: int) -> HttpResponse:
     context: dict[str, Any] = {"error": "", "case": None, "documents": []}
     status = 200
     if request.method == "POST":
-        fails = _fails(request)
-        if len(fails) >= PRINT_ATTEMPTS:
-            context["error"] = _("尝试次数过多，请15分钟后再试，或到窗口请工作人员帮助")
-            return _render(request, "hall/kiosk/print.html", centre, status=429, **context)
         number = request.POST.get("number", "").strip()[:64]
         code = request.POST.get("code", "").strip()[:6]
         identity = request.POST.get("identity", "").strip().upper()[:18]
+        # Security review #7: failures counted per client IP and per case number in the database
+        # (not the session, which a client drops); while blocked, the same message as a mismatch.
+        keys = limits.keys_for(request, case_number=number)
         case = None
-        try:
-            case = case_for_tracking(number=number, code=code)
-        except Http404:
-            case = None
-        if case is None or not _identity_matches(case, identity):
-            request.session[FAILS_KEY] = [*fails, time.time()]
-            context["error"] = _("信息不匹配，无法打印。请核对办件编号、查询码和证件号码")
-            return _render(request, "hall/kiosk/print.html", centre, status=400, **context)
-        request.session.pop(FAILS_KEY, None)
+        blocked = limits.is_blocked(limits.KIND_PRINT, keys)
+        if not blocked:
+            try:
+                case = case_for_tracking(number=number, code=code)
+            except Http404:
+                case = None
+            if case is not None and not _identity_matches(case, identity):
+                case = None
+            if case is None:
+                limits.record(limits.KIND_PRINT, keys)
+        if case is None:
+            context["error"] = _("信息不匹配，无法打印。请核对办件编号、查询码和证件号码；多次不符请稍后再试，或到窗口请工作人员帮助")
+            return _render(request, "hall/kiosk/print.html", centre, status=429 if blocked else 400, **context)
         request.session[UNLOCK_KEY] = {"case": case.pk, "until": time.time() + PRINT_UNLOCK_SECONDS}
         context.update(case=case, documents=list(case.documents.order_by("issued_at", "id")))
     return _render(request, "hall/kiosk/print.html", centre, status=status, **context)

@@ -290,11 +290,20 @@ def _new_market_subject(case, *, actor) -> Enterprise | None:
     if not name or name == case.applicant.name:
         return None
     applicant_person = case.applicant_person or getattr(case.applicant_enterprise, "legal_representative", None)
-    representative_name = str(form.get("法定代表人") or "").strip() or (applicant_person.name if applicant_person else "")
-    representative = applicant_person if applicant_person is not None and applicant_person.name == representative_name else None
-    existing = Enterprise.objects.filter(name=name, legal_representative_name=representative_name).first()
-    if existing is not None:
-        return existing
+    form_representative = str(form.get("法定代表人") or "").strip()
+    representative_name = form_representative or (applicant_person.name if applicant_person else "")
+    # The applicant is linked as the legal representative only when the form names them — by name
+    # and, when the form carries one, by ID number too; a namesake is not linked to anyone.
+    form_number = str(form.get("法定代表人身份证号") or form.get("公民身份号码") or "").strip().upper()
+    representative = None
+    if applicant_person is not None and form_representative and applicant_person.name == form_representative:
+        if not form_number or form_number == (applicant_person.id_number or "").upper():
+            representative = applicant_person
+    if Enterprise.objects.filter(name=name).exists():
+        # The name is already registered: never take that enterprise over (its licence would be
+        # superseded by this case's). The 营业执照 goes to the applicant as for other items, and the
+        # name clash is for the registration department to resolve (名称登记 comes before 设立).
+        return None
     registration = next((code for word, code in _SUBJECT_TYPES if word in case.item_version.name), "91")
     uscc = _uscc_allocate(region=case.department.division_id[:6], registration=registration, seed=case.number or str(case.pk))
     return enterprise_register(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.models import Case
-from govhall.cases.permissions import is_applicant_side
+from govhall.cases.permissions import is_case_owner
 from govhall.core.calendar import CalendarError, add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
 from govhall.hall.models import Ticket
@@ -147,6 +147,14 @@ def _ticket_department(ticket: Ticket):
     return None
 
 
+def can_rate_case(user, case: Case) -> bool:
+    """一事一评 is the applicant's: the person's own user, or the legal representative's user for an
+    enterprise. Never staff — a clerk who keyed in a walk-in case is not its applicant (security review #3)."""
+    if not user or not user.is_authenticated or StaffProfile.objects.filter(user=user).exists():
+        return False
+    return is_case_owner(user, case)
+
+
 def _staff_window_id(user) -> int | None:
     if not user or not user.is_authenticated:
         return None
@@ -171,6 +179,13 @@ def rating_submit_for_ticket(
         if channel == Rating.CHANNEL_WINDOW_DEVICE:
             # The window pad rates only what was served at the clerk's own window.
             if not (actor and actor.has_perm("ratings.rate_at_window")) or _staff_window_id(actor) != ticket.window_id:
+                raise Http404
+            # Security review #4: only the ticket the pad offers now (served by this clerk, finished
+            # today, not rated) — the same selector the pad page uses.
+            from govhall.ratings.selectors import ticket_for_window_pad  # selectors imports this module
+
+            offered = ticket_for_window_pad(user=actor)
+            if offered is None or offered.pk != ticket.pk:
                 raise Http404
             device = window_device_id(ticket.window_id) if ticket.window_id else device
         if ticket.status != Ticket.STATUS_DONE:
@@ -215,7 +230,7 @@ def rating_submit_for_case(*, actor, case_id: int, channel: str, data: RatingInp
             .filter(pk=case_id)
             .first()
         )
-        if case is None or not is_applicant_side(actor, case):
+        if case is None or not can_rate_case(actor, case):
             raise Http404
         if case.status != Case.STATUS_DONE:
             raise ValidationError("case", "not_finished", _("办件办结后才能评价"))

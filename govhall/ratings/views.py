@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from govhall.cases.models import Case
-from govhall.cases.permissions import is_applicant_side
 from govhall.core.errors import DomainError
 from govhall.core.http import xlsx_response
 from govhall.hall.models import Ticket
 from govhall.ratings.models import BAD_TAGS, GOOD_TAGS, LEVEL_CHOICES, Rating
 from govhall.ratings.selectors import case_rating, period_bounds, rating_figures
-from govhall.ratings.services import RatingInput, device_fingerprint, rating_submit_for_case, rating_submit_for_ticket
+from govhall.ratings.services import RatingInput, can_rate_case, device_fingerprint, rating_submit_for_case, rating_submit_for_ticket
 
 
 def client_device(request: HttpRequest) -> str:
@@ -107,7 +106,7 @@ def rate_thanks(request: HttpRequest, token: str) -> HttpResponse:
 def rate_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """一事一评 from the applicant's case page; someone else's case is a 404."""
     case = Case.objects.select_related("item_version", "department").filter(pk=case_id).first()
-    if case is None or not is_applicant_side(request.user, case):
+    if case is None or not can_rate_case(request.user, case):
         raise Http404
     rating = case_rating(case=case)
     context: dict[str, Any] = {"case": case, "rating": rating}

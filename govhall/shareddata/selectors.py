@@ -41,7 +41,10 @@ def handles_case(user, case: Case) -> bool:
     if user.has_perm("cases.accept_case") and profile.centre_id:
         if case.centre_id == profile.centre_id:
             return True
-        if case.status in (Case.STATUS_SUBMITTED, Case.STATUS_SUPPLEMENT) and permissions.can_accept_at_window(user, case):
+        # Waiting for pre-review: only submissions this clerk's centre may take up (online ones with
+        # no centre yet, its own, its child centres'), as in cases.selectors.prereview_queue_for_clerk.
+        centre_ok = case.centre is None or case.centre_id == profile.centre_id or case.centre.parent_id == profile.centre_id
+        if centre_ok and case.status in (Case.STATUS_SUBMITTED, Case.STATUS_SUPPLEMENT) and permissions.can_accept_at_window(user, case):
             return True
     if profile.department_id and (user.has_perm("cases.review_case") or user.has_perm("cases.decide_case")):
         if case.department_id == profile.department_id:

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from govhall.agents.models import AgentCase, AgentConsent
-from govhall.agents.services import consent_code_confirm, consent_code_issue, consent_record, consent_revoke
+from govhall.agents.services import consent_record, consent_resident_confirm, consent_revoke
 from govhall.agents.tests.conftest import NOW, PDF, PNG
 from govhall.cases.models import Case, CaseEvent
 from govhall.cases.services import case_submit
@@ -110,17 +110,19 @@ def test_another_agents_consent_does_not_let_this_agent_submit(agent, other_agen
     assert "不是申请人给您本人的授权" in caught.value.errors[0].message
 
 
-def test_a_phone_code_consent_holds_only_once_the_resident_gives_the_code(agent, food, resident):
+def test_a_phone_consent_holds_only_once_the_resident_confirms_it_with_their_own_login(agent, food, resident, applicant):
     consent = _consent(agent, resident, [food], method=AgentConsent.METHOD_CODE, file_data=b"")
     assert consent.status == AgentConsent.STATUS_PENDING
     with pytest.raises(ValidationError):
         _submit(agent, food, resident)
 
-    code = consent_code_issue(actor=agent, consent=consent)
-    with pytest.raises(ValidationError) as caught:
-        consent_code_confirm(actor=agent, consent=consent, code="000000" if code != "000000" else "111111")
-    assert "验证码不正确" in caught.value.errors[0].message
-    consent = consent_code_confirm(actor=agent, consent=consent, code=code)
+    # The agent cannot confirm on the resident's behalf (security review #2).
+    with pytest.raises(PermissionDenied):
+        consent_resident_confirm(actor=agent, consent=consent)
+    consent.refresh_from_db()
+    assert consent.status == AgentConsent.STATUS_PENDING
+
+    consent = consent_resident_confirm(actor=applicant, consent=consent)
 
     assert consent.code_confirmed_at == NOW and consent.status == AgentConsent.STATUS_VALID
     assert _submit(agent, food, resident).agent_link.consent == consent

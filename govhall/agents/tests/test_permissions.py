@@ -107,13 +107,16 @@ def test_api_resident_lists_and_revokes_their_consent(client, applicant, consent
     assert response.status_code == 200 and response.json()["status"] == "revoked"
 
 
-def test_api_code_flow_confirms_a_pending_consent(client, agent, resident):
+def test_api_phone_consent_is_confirmed_by_the_resident_never_by_the_agent(client, agent, resident, applicant):
     client.force_login(agent)
     created = client.post("/api/agents/consents", {"id_number": resident.id_number, "scope": "all", "method": "code"}).json()
     assert created["status"] == "pending"
-    sms = client.post(f"/api/agents/consents/{created['id']}/send-code").json()
-    code = "".join(ch for ch in sms["sms_preview"].split("验证码")[1] if ch.isdigit())[:6]
-    confirmed = client.post(f"/api/agents/consents/{created['id']}/confirm", json.dumps({"code": code}), content_type="application/json")
+    assert "sms_preview" not in json.dumps(created)
+    assert client.post(f"/api/agents/consents/{created['id']}/send-code").status_code == 404
+    assert client.post(f"/api/agents/consents/{created['id']}/resident-confirm").status_code == 404
+    assert AgentConsent.objects.get(pk=created["id"]).given_at is None
+    client.force_login(applicant)
+    confirmed = client.post(f"/api/agents/consents/{created['id']}/resident-confirm")
     assert confirmed.json()["status"] == "valid"
 
 

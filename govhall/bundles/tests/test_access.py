@@ -154,3 +154,78 @@ def test_a_clerk_submits_a_bundle_at_the_window_and_applicants_may_not(county, b
     bundle_case = BundleCase.objects.get()
     assert bundle_case.channel == Case.CHANNEL_WINDOW and bundle_case.window == county.windows["综合1"]
     assert [p.case.channel for p in bundle_case.parts.all()] == [Case.CHANNEL_WINDOW]
+
+
+def test_a_bundle_item_cannot_be_accepted_refused_or_supplemented_on_its_own(county, submitted):
+    from govhall.cases.services import SupplementPoint, case_accept, case_accept_rongque, case_refuse, case_request_supplement
+    from govhall.core.errors import ValidationError
+
+    clerk = county.users["clerk"]
+    child = submitted.parts.order_by("seq").first().case
+    with mock.patch("django.utils.timezone.now", return_value=day(JUNE_15)):
+        answer = _client(clerk).post(f"/api/cases/{child.pk}/accept", {}, content_type="application/json")
+        assert answer.status_code in (400, 403, 404, 409), answer.content
+        attempts = [
+            lambda: case_accept(actor=clerk, case=child),
+            lambda: case_refuse(actor=clerk, case=child, reason="不符合"),
+            lambda: case_request_supplement(actor=clerk, case=child, points=[SupplementPoint(problem="不清晰", name="布局图")]),
+            lambda: case_accept_rongque(actor=clerk, case=child, missing_material_ids=[1], commitment_text="承诺"),
+        ]
+        for attempt in attempts:
+            with pytest.raises(ValidationError) as caught:
+                attempt()
+            assert "请在一件事受理中办理" in caught.value.errors[0].message
+    child.refresh_from_db()
+    assert child.status == Case.STATUS_SUBMITTED and not child.accepted_at
+
+
+def test_a_bundle_without_a_centre_goes_to_the_county_centre_only(county, bundle, enterprise, town_clerk):
+    from govhall.bundles.selectors import bundle_queue_for_clerk, can_accept, staff_sees
+
+    type(bundle).objects.filter(pk=bundle.pk).update(centre=None)
+    bundle.refresh_from_db()
+    with mock.patch("django.utils.timezone.now", return_value=day(JUNE_15)):
+        bundle_case = submit_bundle(county, bundle, enterprise, key="nc")
+    assert bundle_case.centre == county.centre
+    assert not can_accept(town_clerk, bundle_case) and not staff_sees(town_clerk, bundle_case)
+    assert list(bundle_queue_for_clerk(user=town_clerk)) == []
+    assert list(bundle_queue_for_clerk(user=county.users["clerk"])) == [bundle_case]
+    BundleCase.objects.filter(pk=bundle_case.pk).update(centre=None)
+    bundle_case.refresh_from_db()
+    assert not can_accept(county.users["clerk"], bundle_case) and list(bundle_queue_for_clerk(user=town_clerk)) == []
+
+
+def test_a_supplement_point_no_item_needs_is_refused_naming_the_field(county, submitted):
+    from govhall.bundles.services import bundle_case_request_supplement
+    from govhall.core.errors import ValidationError
+
+    with mock.patch("django.utils.timezone.now", return_value=day(JUNE_15)):
+        with pytest.raises(ValidationError) as caught:
+            bundle_case_request_supplement(
+                actor=county.users["clerk"], bundle_case=submitted, points=[{"identity": "name:不存在的材料", "problem": "缺"}]
+            )
+    assert caught.value.errors[0].field == "points" and "不存在的材料" in caught.value.errors[0].message
+    submitted.refresh_from_db()
+    assert submitted.status == BundleCase.STATUS_SUBMITTED
+    assert set(Case.objects.values_list("status", flat=True)) == {Case.STATUS_SUBMITTED}
+
+
+def test_a_racing_duplicate_submission_returns_the_first_bundle_case(county, bundle, enterprise):
+    from django.db.models.query import QuerySet
+
+    with mock.patch("django.utils.timezone.now", return_value=day(JUNE_15)):
+        first = submit_bundle(county, bundle, enterprise, key="race")
+        original_first = QuerySet.first
+        missed: list[bool] = []
+
+        def first_missing_once(self):
+            # The other request's row is not yet visible to the idempotency check.
+            if self.model is BundleCase and not missed:
+                missed.append(True)
+                return None
+            return original_first(self)
+
+        with mock.patch.object(QuerySet, "first", first_missing_once):
+            again = submit_bundle(county, bundle, enterprise, key="race")
+    assert missed and again.pk == first.pk
+    assert BundleCase.objects.count() == 1

@@ -41,6 +41,13 @@ def _require_clerk(actor, case: Case) -> None:
         raise PermissionDenied(_("您所在的窗口不能受理该事项"))
 
 
+def _require_not_bundle_part(case: Case, via_bundle: bool) -> None:
+    """A child case of a 一件事 bundle is accepted, refused or sent for 补正 together with its
+    siblings, in the bundle's own acceptance (govhall.bundles.services), never one by one."""
+    if not via_bundle and hasattr(case, "bundle_part"):
+        raise ValidationError("case", "bundle_part", _("该办件属于一件事“一次办”办件，请在一件事受理中办理"))
+
+
 def _record_findings(
     *, actor, case: Case, findings: Sequence[MaterialFinding], errors: ErrorCollector
 ) -> list[tuple[Material, MaterialFinding]]:
@@ -103,10 +110,11 @@ def _accept(*, actor, case: Case, kind: str, body: dict, today) -> CaseDocument:
     return document
 
 
-def case_accept(*, actor, case: Case, findings: Sequence[MaterialFinding] = ()) -> CaseDocument:
+def case_accept(*, actor, case: Case, findings: Sequence[MaterialFinding] = (), via_bundle: bool = False) -> CaseDocument:
     """受理: issue the 受理通知书, start the clock (the day of acceptance is not counted) and the
     approval process."""
     _require_clerk(actor, case)
+    _require_not_bundle_part(case, via_bundle)
     errors = ErrorCollector()
     recorded = _record_findings(actor=actor, case=case, findings=findings, errors=errors)
     for material, finding in recorded:
@@ -132,10 +140,12 @@ def case_accept_rongque(
     commitment_text: str,
     days: int | None = None,
     findings: Sequence[MaterialFinding] = (),
+    via_bundle: bool = False,
 ) -> CaseDocument:
     """容缺受理 (`004`): accept an item on the 容缺 list while listed materials are still missing,
     on the applicant's written commitment to bring them within `days` working days."""
     _require_clerk(actor, case)
+    _require_not_bundle_part(case, via_bundle)
     days = settings.GOVHALL_RONGQUE_DAYS if days is None else days
     errors = ErrorCollector()
     if not case.item_version.rongque:
@@ -185,10 +195,11 @@ def case_accept_rongque(
         )
 
 
-def case_refuse(*, actor, case: Case, reason: str) -> CaseDocument:
+def case_refuse(*, actor, case: Case, reason: str, via_bundle: bool = False) -> CaseDocument:
     """不予受理 with the reason (行政许可法 §32: not within the department's remit, not needing a
     licence …); the case ends and the applicant gets the 不予受理通知书."""
     _require_clerk(actor, case)
+    _require_not_bundle_part(case, via_bundle)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", "required", _("请填写不予受理的理由"))
@@ -220,10 +231,11 @@ class SupplementPoint:
     name: str = ""
 
 
-def case_request_supplement(*, actor, case: Case, points: Sequence[SupplementPoint]) -> CaseDocument:
+def case_request_supplement(*, actor, case: Case, points: Sequence[SupplementPoint], via_bundle: bool = False) -> CaseDocument:
     """补正: one notice listing every missing or defective material at once (一次性告知). The
     acceptance clock does not start until the applicant has supplemented."""
     _require_clerk(actor, case)
+    _require_not_bundle_part(case, via_bundle)
     errors = ErrorCollector()
     by_id = {m.pk: m for m in Material.objects.filter(version=case.item_version)}
     listed: list[dict] = []

@@ -126,6 +126,9 @@ def problem_finish(*, actor, problem: CantDoProblem, solved: bool, solution: str
     errors.raise_if_any()
     with transaction.atomic():
         locked = _lock(problem, CantDoProblem.STATUS_ESCALATED, CantDoProblem.STATUS_SOLVING)
+        # Security review #12: re-check on the locked row (the problem may have been re-escalated).
+        if not permissions.can_solve_problem(actor, locked):
+            raise PermissionDenied(_("只有包案领导或中心管理员可以办结"))
         locked.status = CantDoProblem.STATUS_SOLVED if solved else CantDoProblem.STATUS_UNSOLVABLE
         locked.solution = solution
         locked.root_causes = causes

@@ -102,7 +102,8 @@ FIELDS = (
 def _create(*, actor, centre: ServiceCentre, source: str, data: dict[str, Any], hotline_number: str = "", filed_by=None) -> Complaint:
     values = {key: data[key] for key in FIELDS if key in data and data[key] is not None}
     if values.get("anonymous"):
-        values["complainant_id_number"] = ""
+        # Security review #6: an anonymous complaint keeps nothing that identifies the complainant.
+        values["complainant_name"] = values["complainant_phone"] = values["complainant_id_number"] = ""
     now = timezone.now()
     complaint = Complaint(
         centre=centre,
@@ -211,6 +212,9 @@ def complaint_return(*, actor, complaint: Complaint, reason: str) -> Complaint:
         raise ValidationError("reason", "required", _("请填写退回理由"))
     with transaction.atomic():
         locked = _lock(complaint, Complaint.STATUS_DISPATCHED)
+        # Security review #12: the order may have been re-dispatched since the check above.
+        if not permissions.can_reply(actor, locked):
+            raise PermissionDenied(_("只有承办部门可以退回工单"))
         department = locked.department
         locked.status = Complaint.STATUS_RETURNED
         locked.department = None
@@ -230,6 +234,9 @@ def complaint_reply(*, actor, complaint: Complaint, reply: str) -> Complaint:
         raise ValidationError("reply", "required", _("请填写答复内容"))
     with transaction.atomic():
         locked = _lock(complaint, Complaint.STATUS_DISPATCHED)
+        # Security review #12: re-check on the locked row (it may have been re-dispatched meanwhile).
+        if not permissions.can_reply(actor, locked):
+            raise PermissionDenied(_("只有承办部门可以答复工单"))
         now = timezone.now()
         locked.status = Complaint.STATUS_REPLIED
         locked.reply = reply

@@ -96,3 +96,23 @@ def test_the_page_escalates_through_the_form(problem, cant_do_clerk, centre_admi
     assert response.status_code == 302
     problem.refresh_from_db()
     assert problem.leader == centre_admin
+
+
+def test_finishing_is_refused_when_the_problem_went_to_another_leader_before_the_lock(problem, cant_do_clerk, dept_admin, centre_admin):
+    from unittest import mock
+
+    from govhall.complaints.services import cant_do
+
+    real_lock = cant_do._lock
+
+    def lock(problem, *statuses):
+        # A concurrent re-escalation to another leader, between the check and the lock.
+        CantDoProblem.objects.filter(pk=problem.pk).update(leader=centre_admin)
+        return real_lock(problem, *statuses)
+
+    with at(2026, 9, 29):
+        problem_escalate(actor=cant_do_clerk, problem=problem, leader=dept_admin)
+        with mock.patch.object(cant_do, "_lock", lock), pytest.raises(PermissionDenied):
+            problem_finish(actor=dept_admin, problem=problem, solved=True, solution="已协调。", root_causes=["process"])
+    problem.refresh_from_db()
+    assert problem.status == CantDoProblem.STATUS_ESCALATED

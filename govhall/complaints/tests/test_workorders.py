@@ -2,6 +2,7 @@
 dispatched department, return to the dispatcher, 不满意 reopens, close."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 
@@ -189,3 +190,39 @@ def test_the_sweep_fills_a_pending_due_date_once_its_year_is_loaded(dispatched):
     assert due_dates_fill().complaints == 1
     dispatched.refresh_from_db()
     assert not dispatched.due_pending and dispatched.due_date is not None
+
+
+def test_an_anonymous_order_keeps_no_name_phone_or_id_number(desk_clerk):
+    with at(2026, 6, 15):
+        order = register(desk_clerk, anonymous=True)
+    order.refresh_from_db()
+    assert (order.complainant_name, order.complainant_phone, order.complainant_id_number) == ("", "", "")
+    assert order.phone_masked == ""
+    assert order.shown_name == "匿名"
+
+
+def _redispatched_meanwhile(county):
+    """A `_lock` that first moves the order to another department, as a concurrent 退回+分派 would."""
+    from govhall.complaints.services import workorders
+
+    real_lock = workorders._lock
+
+    def lock(complaint, *statuses):
+        Complaint.objects.filter(pk=complaint.pk).update(department=county.departments["公安局"])
+        return real_lock(complaint, *statuses)
+
+    return mock.patch.object(workorders, "_lock", lock)
+
+
+def test_a_reply_is_refused_when_the_order_was_re_dispatched_before_the_lock(dispatched, dept_admin, county):
+    with at(2026, 6, 16), _redispatched_meanwhile(county), pytest.raises(PermissionDenied):
+        complaint_reply(actor=dept_admin, complaint=dispatched, reply="已处理。")
+    dispatched.refresh_from_db()
+    assert dispatched.status == Complaint.STATUS_DISPATCHED and dispatched.reply == ""
+
+
+def test_a_return_is_refused_when_the_order_was_re_dispatched_before_the_lock(dispatched, dept_admin, county):
+    with at(2026, 6, 16), _redispatched_meanwhile(county), pytest.raises(PermissionDenied):
+        complaint_return(actor=dept_admin, complaint=dispatched, reason="不属于本部门")
+    dispatched.refresh_from_db()
+    assert dispatched.status == Complaint.STATUS_DISPATCHED

@@ -15,19 +15,22 @@ PATH = "/api/crossregion/inbox/cases"
 
 
 @pytest.fixture
-def peer_keys(county):
+def peer_keys(county, food):
     private, public = crypto.keypair_generate()
-    Peer.objects.create(node_id="150726", name="新巴尔虎左旗", base_url="http://127.0.0.1:9", public_key=public)
+    peer = Peer.objects.create(node_id="150726", name="新巴尔虎左旗", base_url="http://127.0.0.1:9", public_key=public)
+    peer.inbound_items.add(food)
     return private, public
 
 
-def _headers(private, public, body, *, node="150726", ts=None, nonce=None, path=PATH):
+def _headers(private, public, body, *, node="150726", ts=None, nonce=None, path=PATH, receiver="150727"):
     import secrets
     import time
 
     ts = str(int(time.time()) if ts is None else ts)
     nonce = nonce or secrets.token_hex(16)
-    signature = crypto.sign(protocol.signing_string("POST", path, ts, nonce, body), private_key_hex=private, public_key_hex=public)
+    signature = crypto.sign(
+        protocol.signing_string("POST", path, ts, nonce, body, receiver=receiver), private_key_hex=private, public_key_hex=public
+    )
     return {
         "HTTP_X_GOVHALL_NODE": node,
         "HTTP_X_GOVHALL_TIMESTAMP": ts,
@@ -167,3 +170,121 @@ def test_failed_send_stays_failed_and_is_retried(county, peer_keys, food, person
     messages_retry()
     message.refresh_from_db()
     assert message.attempts == 2
+
+
+def test_peer_cannot_attach_case_to_local_person_under_another_name(client, peer_keys, food, person):
+    payload = _payload(food, person)
+    payload["applicant"]["name"] = "冒名者"
+    body = protocol.canonical_json(payload)
+    answer = client.post(PATH, body, content_type="application/json", **_headers(*peer_keys, body))
+    assert answer.status_code == 400 and "applicant.name" in answer.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_peer_cannot_send_item_not_agreed_for_it(client, peer_keys, food, person):
+    Peer.objects.get(node_id="150726").inbound_items.clear()
+    body = protocol.canonical_json(_payload(food, person))
+    answer = client.post(PATH, body, content_type="application/json", **_headers(*peer_keys, body))
+    assert answer.status_code == 400 and "not_agreed" in answer.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_request_signed_for_another_node_is_refused(client, peer_keys, food, person):
+    body = protocol.canonical_json(_payload(food, person))
+    answer = client.post(PATH, body, content_type="application/json", **_headers(*peer_keys, body, receiver="150726"))
+    assert answer.status_code == 401 and "签名验证失败" in answer.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_oversized_request_gets_a_signed_refusal(client, peer_keys, food, person, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    payload = _payload(food, person)
+    payload["form"] = {"note": "x" * 2000}
+    body = protocol.canonical_json(payload)
+    answer = client.post(PATH, body, content_type="application/json", **_headers(*peer_keys, body))
+    assert answer.status_code == 400 and answer["X-Govhall-Signature"]
+    assert answer.json()["detail"][0]["rule"] == "too_large"
+    assert not Case.objects.exists()
+
+
+def test_malformed_payload_gets_a_signed_400_not_a_500(client, peer_keys, food, person):
+    payload = _payload(food, person)
+    payload["materials"] = ["not an object"]
+    body = protocol.canonical_json(payload)
+    answer = client.post(PATH, body, content_type="application/json", **_headers(*peer_keys, body))
+    assert answer.status_code == 400 and answer["X-Govhall-Signature"]
+    assert answer.json()["detail"][0]["rule"] == "malformed"
+    assert not Case.objects.exists()
+
+
+def test_signature_covers_the_path_under_a_url_prefix(client, peer_keys, food, person):
+    body = protocol.canonical_json(_payload(food, person))
+    answer = client.post(PATH, body, content_type="application/json", SCRIPT_NAME="/zwfw", **_headers(*peer_keys, body))
+    assert answer.status_code == 200, answer.content
+
+
+def _status_message(case):
+    from govhall.crossregion.models import Message
+
+    return Message.objects.create(
+        direction=Message.OUT,
+        message_id="r-1",
+        peer=Peer.objects.get(),
+        peer_node_id="150726",
+        kind=Message.KIND_STATUS,
+        case=case,
+        body={},
+    )
+
+
+def test_signed_refusal_from_the_peer_is_final_and_shown_on_the_case(client, county, peer_keys, food, person):
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from govhall.crossregion.models import Message
+    from govhall.crossregion.services import messages_retry
+
+    case = _outbound_case(county, food, person)
+    message = _status_message(case)
+    refusal = protocol.PeerCallError("HTTP 400", status=400, reason="本节点未同意为该对端办理此事项")
+    with mock.patch("govhall.crossregion.protocol.call_peer", side_effect=refusal):
+        assert messages_retry() == 1
+        message.refresh_from_db()
+        assert message.status == Message.STATUS_REFUSED and message.attempts == 1
+        assert messages_retry() == 0
+    client.force_login(county.users["applicant"])
+    page = client.get(reverse("cases_applicant:case", args=[case.pk])).content.decode()
+    assert "对端拒收" in page and "本节点未同意为该对端办理此事项" in page
+
+
+def test_unanswered_message_is_given_up_after_the_attempt_cap(county, peer_keys, food, person):
+    from govhall.crossregion.models import Message
+    from govhall.crossregion.services import MAX_ATTEMPTS, messages_retry
+
+    case = _outbound_case(county, food, person)
+    message = _status_message(case)
+    Message.objects.filter(pk=message.pk).update(status=Message.STATUS_FAILED, attempts=MAX_ATTEMPTS - 1)
+    assert messages_retry() == 1
+    message.refresh_from_db()
+    assert message.status == Message.STATUS_FAILED and message.attempts == MAX_ATTEMPTS
+    assert messages_retry() == 0
+    assert "已停止重试" in case.crossregion.latest_report["label"]
+
+
+def test_late_decision_does_not_reopen_a_closed_case(client, county, peer_keys, food, person):
+    case = _outbound_case(county, food, person)
+    Case.objects.filter(pk=case.pk).update(status=Case.STATUS_TERMINATED)
+    path = "/api/crossregion/inbox/status"
+    payload = {
+        "message_id": "d-1",
+        "origin_number": case.number,
+        "number": "B-1",
+        "event": "decided",
+        "decision": "approved",
+        "label": "已办结",
+    }
+    body = protocol.canonical_json(payload)
+    assert client.post(path, body, content_type="application/json", **_headers(*peer_keys, body, path=path)).status_code == 200
+    case.refresh_from_db()
+    assert case.status == Case.STATUS_TERMINATED and not case.decision

@@ -228,3 +228,75 @@ def test_window_without_agreement_offers_nothing(client, county, town_a, town_b_
     client.force_login(clerk)
     page = client.get("/staff/crossregion/accept/", {"id": person.id_number}).content.decode()
     assert "没有有效的通办协议" in page
+
+
+def test_centre_admin_cannot_take_over_county_wide_agreement(client, county, centre_admin, sysadmin, food):
+    from django.http import Http404
+
+    from govhall.org.models import Division
+
+    agreement = services.agreement_save(
+        actor=sysadmin,
+        data=services.AgreementData(
+            name="全旗通办",
+            valid_from=dt.date(2026, 1, 1),
+            accepting_division=Division.objects.get(pk="150727"),
+            handling_division=Division.objects.get(pk="150727"),
+            items=(food,),
+        ),
+    )
+    client.force_login(centre_admin)
+    page = client.get(f"/staff/crossregion/agreements/{agreement.pk}/")
+    assert page.status_code == 200 and "仅可查看" in page.content.decode()
+    answer = client.post(
+        f"/staff/crossregion/agreements/{agreement.pk}/",
+        {
+            "name": "本中心协议",
+            "accepting_centres": [county.centre.pk],
+            "handling_division": "150727",
+            "item_codes": food.code,
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert answer.status_code == 404
+    agreement.refresh_from_db()
+    assert agreement.name == "全旗通办" and agreement.is_active and agreement.accepting_division_id == "150727"
+    data = services.AgreementData(
+        name="x",
+        valid_from=dt.date(2026, 1, 1),
+        accepting_centres=(county.centre,),
+        handling_division=agreement.handling_division,
+        items=(food,),
+    )
+    with pytest.raises(Http404):
+        services.agreement_save(actor=centre_admin, agreement=agreement, data=data)
+
+
+def test_forward_too_large_for_the_peer_is_refused_naming_the_materials(client, county, town_a, food, person, sysadmin, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 70 * 1024
+    centre, _window, clerk = town_a
+    _private, public = crypto.keypair_generate()
+    peer = services.peer_save(actor=sysadmin, node_id="150726", name="新巴尔虎左旗", base_url="https://b.example.cn", public_key=public)
+    remote = services.remote_item_save(actor=sysadmin, peer=peer, code=food.code, name="食品经营许可")
+    with on(DAY), mock.patch("govhall.crossregion.services._enqueue"):
+        services.agreement_save(
+            actor=sysadmin,
+            data=services.AgreementData(
+                name="跨旗通办", valid_from=dt.date(2026, 1, 1), accepting_centres=(centre,), handling_peer=peer, remote_items=(remote,)
+            ),
+        )
+        client.force_login(clerk)
+        url = "/staff/crossregion/accept/?id=" + person.id_number
+        answer = client.post(
+            url,
+            {
+                "id": person.id_number,
+                "choice": f"r:{remote.pk}",
+                "delivery_choice": CaseRoute.DELIVER_ACCEPTING,
+                "idempotency_key": "big",
+                "material_name_0": "食品经营许可申请书",
+                "file_0": SimpleUploadedFile("scan1.pdf", b"%PDF-1.4 " + b"x" * 20000),
+            },
+        )
+    assert answer.status_code == 400 and "超过跨系统转送上限" in answer.content.decode()
+    assert not Message.objects.exists()

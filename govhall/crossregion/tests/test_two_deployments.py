@@ -199,10 +199,10 @@ def test_case_forwarded_to_another_deployment_comes_back_decided(live_county, li
     # A replayed request is refused, and a node B does not know is refused.
     body = protocol.canonical_json({"hello": "B"})
     path = "/api/crossregion/inbox/ping"
-    headers = protocol.signed_headers("POST", path, body)
+    headers = protocol.signed_headers("POST", path, body, receiver=B_NODE)
     assert _post(node_b.url + path, body, headers)[0] == 200
     status, answer = _post(node_b.url + path, body, headers)
     assert status == 409 and answer["detail"][0]["rule"] == "replay"
     settings.GOVHALL_NODE_ID = "150781"
-    status, answer = _post(node_b.url + path, body, protocol.signed_headers("POST", path, body))
+    status, answer = _post(node_b.url + path, body, protocol.signed_headers("POST", path, body, receiver=B_NODE))
     assert status == 403 and answer["detail"][0]["rule"] == "unknown_peer"

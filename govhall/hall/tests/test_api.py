@@ -148,7 +148,36 @@ def test_check_in_through_the_api(client, hall, slot, applicant):
     with on(MONDAY):
         mine = services.appointment_book(actor=applicant, slot=slot, name="张三", phone="13800001234")
     with on(TUESDAY, 8, 40):
-        response = _post(client, f"{API}/check-in", {"code": mine.code})
-        wrong = _post(client, f"{API}/check-in", {"code": "999999" if mine.code != "999999" else "111111"})
+        response = _post(client, f"{API}/check-in", {"code": mine.code, "centre": hall.centre.pk})
+        wrong = _post(client, f"{API}/check-in", {"code": "999999" if mine.code != "999999" else "111111", "centre": hall.centre.pk})
     assert response.status_code == 201 and response.json()["priority"] is True
     assert wrong.status_code == 400
+
+
+def test_api_check_in_needs_the_centre_and_stops_after_too_many_failures(client, hall, slot, applicant):
+    from govhall.hall.limits import FAIL_LIMIT
+
+    with on(MONDAY):
+        mine = services.appointment_book(actor=applicant, slot=slot, name="张三", phone="13800001234")
+    wrong = "999999" if mine.code != "999999" else "111111"
+    with on(TUESDAY, 8, 40):
+        assert _post(client, f"{API}/check-in", {"code": mine.code}).status_code in (400, 422)
+        messages = {
+            _post(client, f"{API}/check-in", {"code": wrong, "centre": hall.centre.pk}).json()["detail"][0]["message"]
+            for _n in range(FAIL_LIMIT)
+        }
+        blocked = _post(client, f"{API}/check-in", {"code": mine.code, "centre": hall.centre.pk})
+    assert len(messages) == 1 and "签到失败" in messages.pop()
+    assert blocked.status_code == 429 and "签到失败" in blocked.json()["detail"][0]["message"]
+    assert not Ticket.objects.exists()
+
+
+def test_api_refuses_tickets_beyond_the_per_ip_limit(client, hall):
+    from govhall.hall.limits import TICKET_LIMIT
+
+    with on(MONDAY, 9):
+        for _n in range(TICKET_LIMIT):
+            assert _post(client, f"{API}/tickets", {"business_type": hall.general.pk}).status_code == 201
+        refused = _post(client, f"{API}/tickets", {"business_type": hall.general.pk})
+    assert refused.status_code == 429
+    assert Ticket.objects.count() == TICKET_LIMIT

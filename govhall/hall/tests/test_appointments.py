@@ -118,15 +118,15 @@ def test_check_in_opens_thirty_minutes_before_the_slot_and_gives_a_priority_tick
     with on(MONDAY):
         mine = _book(applicant, slot)
     with on(TUESDAY, 8, 29), pytest.raises(ValidationError) as caught:
-        services.appointment_check_in(code=mine.code)
-    assert caught.value.errors[0].rule == "too_early"
+        services.appointment_check_in(code=mine.code, centre=hall.centre)
+    assert caught.value.errors[0].rule == "invalid"
     with on(TUESDAY, 8, 30):
-        ticket = services.appointment_check_in(code=mine.code)
+        ticket = services.appointment_check_in(code=mine.code, centre=hall.centre)
     assert (ticket.number, ticket.priority, ticket.source) == ("A001", True, Ticket.SOURCE_APPOINTMENT)
     mine.refresh_from_db()
     assert mine.status == Appointment.STATUS_CHECKED_IN and ticket.appointment == mine
-    with on(TUESDAY, 8, 31), pytest.raises(ValidationError, match="已签到"):
-        services.appointment_check_in(code=mine.code)
+    with on(TUESDAY, 8, 31), pytest.raises(ValidationError, match="签到失败"):
+        services.appointment_check_in(code=mine.code, centre=hall.centre)
 
 
 def test_check_in_closes_when_the_slot_ends(hall, applicant):
@@ -134,8 +134,8 @@ def test_check_in_closes_when_the_slot_ends(hall, applicant):
     with on(MONDAY):
         mine = _book(applicant, slot)
     with on(TUESDAY, 9, 31), pytest.raises(ValidationError) as caught:
-        services.appointment_check_in(code=mine.code)
-    assert caught.value.errors[0].rule == "too_late"
+        services.appointment_check_in(code=mine.code, centre=hall.centre)
+    assert caught.value.errors[0].rule == "invalid"
     assert not Ticket.objects.exists()
 
 
@@ -180,3 +180,50 @@ def test_only_the_centres_hall_admin_manages_business_types(hall, clerk, dept_ad
     for user in (clerk, dept_admin):
         with pytest.raises(PermissionDenied):
             services.business_type_save(actor=user, centre=hall.centre, data=services.BusinessTypeData(name="不动产", prefix="D"))
+
+
+def test_one_account_books_one_slot_per_business_type_and_day(hall, applicant):
+    first = _slot(hall, start=dt.time(9, 0), end=dt.time(9, 30), capacity=5)
+    second = _slot(hall, start=dt.time(9, 30), end=dt.time(10, 0), capacity=5)
+    with on(MONDAY):
+        _book(applicant, first)
+        with pytest.raises(ValidationError) as caught:
+            _book(applicant, second)
+    error = caught.value.errors[0]
+    assert (error.field, error.rule) == ("slot", "same_day")
+    assert "同一业务每天只能预约一个时段" in error.message
+    assert Appointment.objects.filter(user=applicant).count() == 1
+
+
+def test_one_account_holds_at_most_three_booked_appointments(hall, applicant):
+    days = [TUESDAY + dt.timedelta(days=n) for n in range(4)]
+    slots = [_slot(hall, day=day, capacity=5) for day in days]
+    with on(MONDAY):
+        for slot in slots[:3]:
+            _book(applicant, slot)
+        with pytest.raises(ValidationError) as caught:
+            _book(applicant, slots[3])
+    assert (caught.value.errors[0].field, caught.value.errors[0].rule) == ("slot", "too_many")
+    assert Appointment.objects.filter(user=applicant, status=Appointment.STATUS_BOOKED).count() == 3
+
+
+def test_every_check_in_failure_gives_the_same_message(hall, applicant, county):
+    from govhall.org.models import ServiceCentre
+
+    slot = _slot(hall)
+    with on(MONDAY):
+        mine = _book(applicant, slot)
+    elsewhere = ServiceCentre.objects.create(name="陈巴尔虎旗政务服务中心", level=ServiceCentre.LEVEL_COUNTY, division=hall.centre.division)
+    messages = set()
+    for when, code, centre in (
+        ((TUESDAY, 8, 0), mine.code, hall.centre),  # too early
+        ((TUESDAY, 10, 0), mine.code, hall.centre),  # too late
+        ((TUESDAY, 9, 0), "000000" if mine.code != "000000" else "111111", hall.centre),  # unknown
+        ((TUESDAY, 9, 0), mine.code, elsewhere),  # another centre's kiosk
+        ((TUESDAY, 9, 0), "abc", hall.centre),  # not a code
+    ):
+        with on(*when), pytest.raises(ValidationError) as caught:
+            services.appointment_check_in(code=code, centre=centre)
+        messages.add((caught.value.errors[0].rule, caught.value.errors[0].message))
+    assert len(messages) == 1
+    assert not Ticket.objects.exists()

@@ -14,9 +14,9 @@ from govhall.cases.services import case_accept
 from govhall.cases.tests.case_steps import submit
 from govhall.cases.tests.conftest import RIC
 from govhall.hall import services
+from govhall.hall.limits import FAIL_LIMIT
 from govhall.hall.models import Appointment, AppointmentSlot, BusinessType, Ticket, TicketCall
 from govhall.hall.tests.conftest import MONDAY, TUESDAY, on
-from govhall.hall.views_kiosk import PRINT_ATTEMPTS
 from govhall.org.models import ServiceCentre
 
 MISMATCH = "信息不匹配，无法打印"
@@ -267,7 +267,7 @@ def test_the_kiosk_checks_in_an_appointment(client, hall, applicant):
         mine = services.appointment_book(actor=applicant, slot=slot, name="张三", phone="13800001234")
     with on(TUESDAY, 7):
         early = client.post(reverse("hall:kiosk-check-in", args=[hall.centre.pk]), {"code": mine.code})
-    assert early.status_code == 400 and "30分钟内签到" in early.content.decode()
+    assert early.status_code == 400 and "签到失败" in early.content.decode()
     with on(TUESDAY, 8, 45):
         response = client.post(reverse("hall:kiosk-check-in", args=[hall.centre.pk]), {"code": mine.code})
     assert response.status_code == 302
@@ -308,7 +308,7 @@ def test_print_result_refuses_every_mismatch_the_same_way(client, hall, decided_
 
 
 def test_print_result_stops_after_too_many_attempts(client, hall, decided_case):
-    for _n in range(PRINT_ATTEMPTS):
+    for _n in range(FAIL_LIMIT):
         _print(client, hall, decided_case, code="000000")
     response = _print(client, hall, decided_case)
     assert response.status_code == 429 and "受理通知书" not in response.content.decode()
@@ -329,3 +329,60 @@ def test_kiosk_tracking_shows_status_and_steps(client, hall, decided_case):
     assert response.status_code == 200 and "办理中" in page and "张三" not in page
     wrong = client.get(reverse("hall:kiosk-track", args=[hall.centre.pk]), {"number": decided_case.number, "code": "000000"})
     assert wrong.status_code == 404
+
+
+def test_print_result_limit_holds_across_sessions_of_one_client(hall, decided_case):
+    from django.test import Client
+
+    for _n in range(FAIL_LIMIT):
+        _print(Client(), hall, decided_case, code="000000")  # a new session (cookie dropped) each time
+    response = _print(Client(), hall, decided_case)
+    assert response.status_code == 429 and MISMATCH in response.content.decode()
+    assert "受理通知书" not in response.content.decode()
+
+
+def test_print_result_limit_holds_per_case_number_across_client_ips(hall, decided_case):
+    from django.test import Client
+
+    for n in range(FAIL_LIMIT):
+        _print(Client(REMOTE_ADDR=f"10.0.0.{n + 1}"), hall, decided_case, code="000000")
+    response = _print(Client(REMOTE_ADDR="10.0.1.1"), hall, decided_case)
+    assert response.status_code == 429 and "受理通知书" not in response.content.decode()
+
+
+def test_kiosk_tracking_stops_after_too_many_failures_even_with_the_right_code(hall, decided_case):
+    from django.test import Client
+
+    url = reverse("hall:kiosk-track", args=[hall.centre.pk])
+    for _n in range(FAIL_LIMIT):
+        assert Client().get(url, {"number": decided_case.number, "code": "000000"}).status_code == 404
+    response = Client().get(url, {"number": decided_case.number, "code": decided_case.query_code})
+    assert response.status_code == 429 and "办理中" not in response.content.decode()
+
+
+def test_kiosk_check_in_stops_after_too_many_failures_from_one_client(hall, applicant):
+    from django.test import Client
+
+    slot = AppointmentSlot.objects.create(business_type=hall.general, day=TUESDAY, start=dt.time(9), end=dt.time(9, 30), capacity=1)
+    with on(MONDAY):
+        mine = services.appointment_book(actor=applicant, slot=slot, name="张三", phone="13800001234")
+    url = reverse("hall:kiosk-check-in", args=[hall.centre.pk])
+    wrong = "000000" if mine.code != "000000" else "111111"
+    with on(TUESDAY, 8, 45):
+        for _n in range(FAIL_LIMIT):
+            assert Client().post(url, {"code": wrong}).status_code == 400
+        response = Client().post(url, {"code": mine.code})
+    assert response.status_code == 429 and "签到失败" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_the_kiosk_refuses_tickets_beyond_the_per_ip_limit(client, hall):
+    from govhall.hall.limits import TICKET_LIMIT
+
+    url = reverse("hall:kiosk-take", args=[hall.centre.pk])
+    with on(MONDAY, 9):
+        for _n in range(TICKET_LIMIT):
+            assert client.post(url, {"type": hall.general.pk}).status_code == 302
+        refused = client.post(url, {"type": hall.general.pk})
+    assert refused.status_code == 429 and "取号过于频繁" in refused.content.decode()
+    assert Ticket.objects.count() == TICKET_LIMIT

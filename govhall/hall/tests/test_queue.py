@@ -26,7 +26,7 @@ def _priority_ticket(hall, applicant, hour=9, minute=30) -> Ticket:
         )
         appointment = services.appointment_book(actor=applicant, slot=slot, name="张三", phone="13800001234")
     with on(MONDAY, hour, minute - 10):
-        return services.appointment_check_in(code=appointment.code)
+        return services.appointment_check_in(code=appointment.code, centre=hall.centre)
 
 
 def test_numbers_run_per_business_type_and_day_with_the_prefix(hall):
@@ -160,3 +160,39 @@ def test_the_sweep_closes_tickets_left_open_on_earlier_days(hall):
     assert ticket.status == Ticket.STATUS_CANCELLED
     assert (report.tickets_closed, again.tickets_closed) == (1, 0)
     assert Appointment.objects.count() == 0
+
+
+def test_calling_next_first_locks_the_clerks_own_profile_row(hall, clerk):
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    _issue(hall.general)
+    locked: list[str] = []
+    real = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model.__name__)
+        return real(self, *args, **kwargs)
+
+    with on(MONDAY, 9, 5), mock.patch.object(QuerySet, "select_for_update", spy):
+        services.ticket_call_next(actor=clerk)
+    assert locked and locked[0] == "StaffProfile"
+
+
+def test_finishing_cannot_link_a_case_of_another_centre(hall, clerk, applicant, person, food):
+    from govhall.cases.models import Case
+    from govhall.cases.tests.case_steps import submit
+    from govhall.org.models import ServiceCentre
+
+    case = submit(applicant, food, person=person)
+    elsewhere = ServiceCentre.objects.create(name="陈巴尔虎旗政务服务中心", level=ServiceCentre.LEVEL_COUNTY, division=hall.centre.division)
+    Case.objects.filter(pk=case.pk).update(centre=elsewhere, number="TEST-ELSEWHERE-1")
+    ticket = _issue(hall.general)
+    with on(MONDAY, 9, 5):
+        services.ticket_call_next(actor=clerk)
+        with pytest.raises(ValidationError) as caught:
+            services.ticket_finish(actor=clerk, ticket=ticket, case_number="TEST-ELSEWHERE-1")
+    assert caught.value.errors[0].field == "case_number"
+    ticket.refresh_from_db()
+    assert ticket.case_id is None and ticket.status == Ticket.STATUS_CALLED

@@ -218,3 +218,43 @@ def test_registering_a_new_company_licenses_the_new_company_with_its_own_credit_
     assert licence.number == company.uscc
     assert company.legal_representative == person  # the new company is in its founder's wallet
     assert list(licences_for_holder(enterprise=company)) == [licence]
+
+
+def _registration_case(users, person, form):
+    from govhall.catalog.services import item_create
+    from govhall.tests_support import item_payload
+
+    registration = item_create(
+        actor=None,
+        data=item_payload(code="000111001000", name="有限责任公司设立登记", result_name="营业执照", licence_type="营业执照", rongque=False),
+    )
+    with on(MONDAY):
+        case = submit(users["applicant"], registration, person=person)
+    Case.objects.filter(pk=case.pk).update(form=form, decision="approved")
+    case.refresh_from_db()
+    return case
+
+
+def test_a_namesake_representative_with_another_id_number_is_not_linked(users, county, person):
+    case = _registration_case(
+        users,
+        person,
+        {"企业名称": "新巴尔虎右旗同名商贸有限公司", "法定代表人": person.name, "法定代表人身份证号": "150727199001011234"},
+    )
+    with on(MONDAY):
+        licence = licence_issue_for_case(case=case, actor=users["approver"])
+    company = licence.holder_enterprise
+    assert company is not None and company.legal_representative is None
+    assert company.legal_representative_name == person.name
+
+
+def test_registering_a_name_already_taken_does_not_take_over_that_enterprise(users, county, person):
+    from govhall.applicants.models import Enterprise
+
+    taken = Enterprise.objects.create(name="新巴尔虎右旗老字号有限公司", uscc="91150727MA0000001X", legal_representative_name=person.name)
+    case = _registration_case(users, person, {"企业名称": taken.name, "法定代表人": person.name})
+    with on(MONDAY):
+        licence = licence_issue_for_case(case=case, actor=users["approver"])
+    assert licence.holder_enterprise_id != taken.pk
+    assert licence.holder_person == person
+    assert Enterprise.objects.filter(name=taken.name).count() == 1

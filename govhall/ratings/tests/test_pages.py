@@ -183,3 +183,12 @@ def test_ratings_list_is_not_for_clerks_or_applicants(client, clerk, applicant, 
     for user in (clerk, applicant):
         client.force_login(user)
         assert client.get("/staff/ratings/").status_code == 404
+
+
+def test_qr_page_never_shows_the_clerks_login_name(client, make_ticket, clerk):
+    clerk.first_name = clerk.last_name = ""
+    clerk.save()
+    ticket = make_ticket()
+    html = client.get(f"/rate/t/{ticket.token}/").content.decode()
+    assert clerk.username not in html
+    assert "A01窗口" in html

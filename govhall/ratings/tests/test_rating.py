@@ -152,3 +152,31 @@ def test_the_case_rating_does_not_stop_its_window_visit_from_being_rated(done_ca
         rating_submit_for_case(actor=applicant, case_id=done_case.pk, channel=Rating.CHANNEL_WEB, data=GOOD)
     rate(ticket, GOOD)
     assert Rating.objects.filter(case=done_case).count() == 2
+
+
+def test_a_clerk_who_submitted_a_walk_in_case_cannot_give_the_applicants_case_rating(done_case, clerk, applicant):
+    Case.objects.filter(pk=done_case.pk).update(submitted_by=clerk)
+    with pytest.raises(Http404), on(DAY):
+        rating_submit_for_case(actor=clerk, case_id=done_case.pk, channel=Rating.CHANNEL_WEB, data=GOOD)
+    assert not Rating.objects.exists()
+    with on(DAY):
+        assert rating_submit_for_case(actor=applicant, case_id=done_case.pk, channel=Rating.CHANNEL_WEB, data=GOOD).rater == applicant
+
+
+def test_window_pad_rates_only_the_ticket_it_offers_now_not_an_older_one(make_ticket, clerk):
+    older = make_ticket(hour=9)
+    latest = make_ticket(hour=10)
+    with on(DAY, 11):
+        with pytest.raises(Http404):
+            rating_submit_for_ticket(actor=clerk, token="", ticket_id=older.pk, channel=Rating.CHANNEL_WINDOW_DEVICE, data=GOOD)
+        rating_submit_for_ticket(actor=clerk, token="", ticket_id=latest.pk, channel=Rating.CHANNEL_WINDOW_DEVICE, data=GOOD)
+    assert list(Rating.objects.values_list("ticket", flat=True)) == [latest.pk]
+
+
+def test_window_pad_cannot_rate_a_ticket_finished_on_an_earlier_day(make_ticket, clerk):
+    import datetime as dt
+
+    old = make_ticket(day=DAY - dt.timedelta(days=1))
+    with pytest.raises(Http404), on(DAY, 11):
+        rating_submit_for_ticket(actor=clerk, token="", ticket_id=old.pk, channel=Rating.CHANNEL_WINDOW_DEVICE, data=GOOD)
+    assert not Rating.objects.exists()

@@ -159,3 +159,23 @@ def test_registry_page_is_for_sysadmin_and_supervisor_only(sysadmin, supervisor,
     page = client.get(reverse("shareddata_staff:registry")).content.decode()
     assert "婚姻登记" in page and "市场主体登记" in page
     assert client.get(reverse("shareddata_staff:registry-export"))["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_clerk_does_not_handle_a_submission_waiting_at_another_centre(case, clerk, county):
+    from govhall.cases.models import Case
+    from govhall.org.models import ServiceCentre
+    from govhall.shareddata.selectors import handles_case
+
+    assert handles_case(clerk, case)  # online, no centre yet: any window that may accept it
+    elsewhere = ServiceCentre.objects.create(
+        name="陈巴尔虎旗政务服务中心", level=ServiceCentre.LEVEL_COUNTY, division=county.centre.division
+    )
+    Case.objects.filter(pk=case.pk).update(centre=elsewhere)
+    case.refresh_from_db()
+    assert not handles_case(clerk, case)
+    child = ServiceCentre.objects.create(
+        name="阿镇便民服务中心", level=ServiceCentre.LEVEL_TOWNSHIP, division=county.centre.division, parent=county.centre
+    )
+    Case.objects.filter(pk=case.pk).update(centre=child)
+    case.refresh_from_db()
+    assert handles_case(clerk, case)

@@ -99,7 +99,7 @@ class Command(BaseCommand):
                         steps=[{"name": "审查", "role": "approver", "limit_days": 2}, {"name": "决定", "role": "leader", "limit_days": 1}],
                     ),
                 )
-            Peer.objects.update_or_create(
+            peer, _c = Peer.objects.update_or_create(
                 node_id=options["peer_node"],
                 defaults={
                     "name": options["peer_name"],
@@ -108,6 +108,7 @@ class Command(BaseCommand):
                     "enabled": True,
                 },
             )
+            peer.inbound_items.add(Item.objects.get(code=ITEM_CODE))
         key = protocol.node_key()
         self.stdout.write(json.dumps({"node_id": key.node_id, "name": key.name, "public_key": key.public_key}, ensure_ascii=False))
 
