@@ -24,8 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions
@@ -53,7 +51,7 @@ from govhall.catalog.form_fields import field_rows, form_values_clean, values_fr
 from govhall.catalog.models import Item, ItemVersion, Material
 from govhall.catalog.selectors import applicable
 from govhall.core.errors import Conflict, ErrorCollector, FieldError, PermissionDenied, ValidationError
-from govhall.core.http import HtmxHttpRequest, attachment_disposition
+from govhall.core.http import HtmxHttpRequest, xlsx_bytes, xlsx_download
 from govhall.org.models import StaffProfile
 from govhall.shareddata.services import FieldPrefill, Prefill, application_prefill, form_field_prefill
 
@@ -558,40 +556,24 @@ def my_cases_export(request: HttpRequest) -> HttpResponse:
     status = _status_param(request)
     cases = list(cases_for_applicant(user=request.user, status=status).select_related("applicant_person", "applicant_enterprise"))
     left = remaining_days(cases)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("我的办件")
     headers = [_("办件编号"), _("事项名称"), _("申请人"), _("状态"), _("提交日期"), _("办理期限"), _("剩余工作日")]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for case in cases:
-        sheet.append(
-            [
-                case.number or _("草稿"),
-                case.item_version.name,
-                _applicant_name(case),
-                str(STATUS_LABELS[case.status]),
-                timezone.localdate(case.submitted_at) if case.submitted_at else None,
-                case.due_date,
-                left[case.pk],
-            ]
-        )
-    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for letter, width in zip("ABCDEFG", (34, 36, 24, 12, 13, 13, 12), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    body = io.BytesIO()
-    book.save(body)
+    rows = (
+        [
+            case.number or _("草稿"),
+            case.item_version.name,
+            _applicant_name(case),
+            str(STATUS_LABELS[case.status]),
+            timezone.localdate(case.submitted_at) if case.submitted_at else None,
+            case.due_date,
+            left[case.pk],
+        ]
+        for case in cases
+    )
     name = _("我的办件")
+    content = xlsx_bytes([(name, headers, rows, (34, 36, 24, 12, 13, 13, 12))])
     if status:
         name = f"{name}-{STATUS_LABELS[status]}"
-    response = HttpResponse(body.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = attachment_disposition(f"{name}.xlsx")
-    return response
+    return xlsx_download(content, f"{name}.xlsx")
 
 
 # --- one case -----------------------------------------------------------------------------------------
