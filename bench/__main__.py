@@ -178,6 +178,12 @@ def bench_cases_throughput() -> None:
     cases_throughput.bench(report)
 
 
+def bench_supervision_history() -> None:
+    from bench import supervision_history
+
+    supervision_history.bench(report)
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_calendar", verbosity=0, stdout=io.StringIO())
@@ -188,6 +194,7 @@ def main() -> None:
     bench_catalog_excel()
     bench_cases_scale()
     bench_cases_throughput()
+    bench_supervision_history()
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def unauthenticated(request, exc):
 
 
 from govhall.agents.api import router as agents_router  # noqa: E402
+from govhall.anomalies.api import router as anomalies_router  # noqa: E402
 from govhall.bundles.api import router as bundles_router  # noqa: E402
 from govhall.cases.api import router as cases_router  # noqa: E402
 from govhall.catalog.api import router as catalog_router  # noqa: E402
@@ -56,10 +57,13 @@ from govhall.complaints.api import router as complaints_router  # noqa: E402
 from govhall.core.api import router as core_router  # noqa: E402
 from govhall.crossregion.api import router as crossregion_router  # noqa: E402
 from govhall.hall.api import router as hall_router  # noqa: E402
+from govhall.histimport.api import router as histimport_router  # noqa: E402
 from govhall.licences.api import router as licences_router  # noqa: E402
+from govhall.monitor.api import router as monitor_router  # noqa: E402
 from govhall.org.api import router as org_router  # noqa: E402
 from govhall.ratings.api import router as ratings_router  # noqa: E402
 from govhall.shareddata.api import router as shareddata_router  # noqa: E402
+from govhall.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/org/", org_router)
@@ -73,5 +77,9 @@ api.add_router("/shareddata/", shareddata_router)
 api.add_router("/bundles/", bundles_router)
 api.add_router("/crossregion/", crossregion_router)
 api.add_router("/agents/", agents_router)
+api.add_router("/supervision/", supervision_router)
+api.add_router("/anomalies/", anomalies_router)
+api.add_router("/monitor/", monitor_router)
+api.add_router("/histimport/", histimport_router)
 
 __all__ = ["api", "django_auth"]

@@ -29,4 +29,12 @@ urlpatterns = [
     path("staff/crossregion/", include("govhall.crossregion.urls_staff")),
     path("", include("govhall.agents.urls")),
     path("staff/agents/", include("govhall.agents.urls_staff")),
+    path("", include("govhall.supervision.urls")),
+    path("staff/supervision/", include("govhall.supervision.urls_staff")),
+    path("", include("govhall.anomalies.urls")),
+    path("staff/anomalies/", include("govhall.anomalies.urls_staff")),
+    path("", include("govhall.monitor.urls")),
+    path("staff/monitor/", include("govhall.monitor.urls_staff")),
+    path("", include("govhall.histimport.urls")),
+    path("staff/histimport/", include("govhall.histimport.urls_staff")),
 ]

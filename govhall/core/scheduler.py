@@ -36,6 +36,10 @@ PERIODIC = [
     Periodic("crossregion.retry", "govhall.crossregion.tasks.messages_retry_task", dt.timedelta(minutes=10)),
     # Work orders and 办不成事 registered while next year's calendar was missing get their due dates.
     Periodic("complaints.due_dates_fill", "govhall.complaints.tasks.due_dates_fill_task", dt.timedelta(hours=6)),
+    # The anomaly rules run over the case facts changed since the last scan.
+    Periodic("anomalies.scan_changed", "govhall.anomalies.tasks.scan_changed_task", dt.timedelta(minutes=30)),
+    # 监管月报: last month's report on days 1–5 of a month when none exists.
+    Periodic("monitor.monthly_report", "govhall.monitor.tasks.monthly_report_sweep_task", dt.timedelta(hours=24)),
 ]
 
 

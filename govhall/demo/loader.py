@@ -31,6 +31,7 @@ from govhall.catalog.models import Item, ItemEvent
 from govhall.catalog.services import item_create, item_delegate, item_transfer, item_update, version_to_data
 from govhall.demo import history
 from govhall.demo.agents_demo import load_agents_demo
+from govhall.demo.anomalies_demo import load_anomalies_demo
 from govhall.demo.bundles_demo import load_bundles_demo
 from govhall.demo.cases import DAYS_BACK, bind_joint_reviews, load_cases
 from govhall.demo.complaints_demo import load_complaints_demo
@@ -49,16 +50,20 @@ from govhall.demo.county import (
 )
 from govhall.demo.crossregion_demo import load_crossregion_demo
 from govhall.demo.hall_demo import load_hall_demo
+from govhall.demo.histimport_demo import load_histimport_demo
 from govhall.demo.items import all_item_specs
 from govhall.demo.licences_demo import load_licences_demo
+from govhall.demo.monitor_demo import load_monitor_demo
 from govhall.demo.people import ENTERPRISES, person_specs, staff_names, staff_specs
 from govhall.demo.ratings_demo import load_ratings_demo
 from govhall.demo.shareddata_demo import load_shareddata_demo
+from govhall.demo.supervision_demo import load_supervision_demo
 from govhall.demo.villages import VILLAGES_CSV, village_names, village_rows
 from govhall.org import roles
 from govhall.org.divisions import ImportStats, import_file
 from govhall.org.models import Department, Division, ServiceCentre, StaffProfile, Window
 from govhall.org.services import department_save, window_set_items
+from govhall.supervision.facts import projection_suspended
 
 LABELS = {
     "villages": "村级区划",
@@ -104,6 +109,18 @@ LABELS = {
     "agent_handovers": "代办交接记录",
     "knowledge": "知识库条目",
     "cant_do": "办不成事反映",
+    "supervision": "监管指标：办件事实与汇总",
+    "supervision_facts": "监管办件事实（本系统办件）",
+    "histimport": "历史办件导入",
+    "history_records": "导入的历史办件记录",
+    "history_anomalies": "历史记录中预置的异常",
+    "anomalies": "异常预警复核与交办",
+    "anomaly_hits": "异常预警",
+    "anomaly_reviews": "已复核的异常",
+    "anomaly_tasks": "交办任务",
+    "anomaly_suggestions": "整改建议",
+    "monitor": "监管月报",
+    "monitor_reports": "监管月报",
 }
 
 
@@ -162,8 +179,16 @@ def load_demo(*, password: str, log: Callable[[str], None] = lambda message: Non
         ("bundles", lambda: load_bundles_demo(report=report, log=log)),
         # Last: every case made above, bundle parts and cross-region cases too, gets today's flags.
         ("clock", lambda: _clock(log)),
+        # Supervision reads the cases as they stand after the clock: their facts and rollups, then
+        # the history imported from the old systems, the anomaly rules over both, last month's report.
+        ("supervision", lambda: load_supervision_demo(report=report, log=log)),
+        ("histimport", lambda: load_histimport_demo(report=report, log=log)),
+        ("anomalies", lambda: load_anomalies_demo(report=report, log=log)),
+        ("monitor", lambda: load_monitor_demo(report=report, log=log)),
     ]
-    with transaction.atomic():
+    # The case phases write thousands of cases: their supervision facts are projected once, by the
+    # supervision phase, instead of on every save.
+    with transaction.atomic(), projection_suspended():
         for name, phase in phases:
             started = time.perf_counter()
             phase()

@@ -84,6 +84,10 @@ APP_ROLE_MODULES = [
     "govhall.bundles.roles",
     "govhall.crossregion.roles",
     "govhall.agents.roles",
+    "govhall.supervision.roles",
+    "govhall.anomalies.roles",
+    "govhall.monitor.roles",
+    "govhall.histimport.roles",
 ]
 
 

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "govhall.bundles",
     "govhall.crossregion",
     "govhall.agents",
+    "govhall.supervision",
+    "govhall.anomalies",
+    "govhall.monitor",
+    "govhall.histimport",
     "govhall.demo",
 ]
 

@@ -1,0 +1,81 @@
+"""Staff pages of the history import, at /staff/histimport/: upload a file, follow the runs (their
+progress bars refresh with htmx), download a run's rejects file, and the column templates."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from govhall.core.errors import DomainError
+from govhall.histimport import columns, selectors, services
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("文件（CSV 或 Excel）"))
+    source = forms.CharField(label=_("来源系统代码"), max_length=32, help_text=_("如 qhzw2019；文件中“来源系统”列为空的行用此代码"))
+
+
+def _require(user) -> None:
+    if not user.has_perm(services.PERMISSION):
+        raise DjangoPermissionDenied
+
+
+@login_required
+def import_page(request):
+    _require(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.histimport_start(actor=request.user, upload=form.cleaned_data["file"], source=form.cleaned_data["source"])
+        except DomainError as exc:
+            failure = exc.errors
+        else:
+            return redirect("histimport_staff:runs")
+    context = {"form": form, "failure": failure, "runs": selectors.runs_for_user(user=request.user), "columns": columns.COLUMNS}
+    if request.htmx and request.method == "GET":
+        return render(request, "histimport/staff/_runs.html", context)
+    return render(request, "histimport/staff/runs.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def resume(request, run_id: int):
+    run = selectors.get_run_for_user(user=request.user, run_id=run_id)
+    try:
+        services.histimport_resume(actor=request.user, run=run)
+    except DomainError:
+        pass  # not stopped (any more): the list shows its state
+    return redirect("histimport_staff:runs")
+
+
+@login_required
+@require_GET
+def rejects(request, run_id: int):
+    run = selectors.get_run_for_user(user=request.user, run_id=run_id)
+    path = selectors.rejects_file(run)
+    if path is None:
+        raise Http404
+    stem = run.file_name.rsplit(".", 1)[0]
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"{stem}-拒收行.csv", content_type="text/csv; charset=utf-8")  # noqa: SIM115
+
+
+@login_required
+@require_GET
+def template(request, fmt: str):
+    _require(request.user)
+    if fmt == "csv":
+        response = HttpResponse(columns.template_csv(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(columns.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''%E5%8E%86%E5%8F%B2%E5%8A%9E%E4%BB%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.{fmt}"
+    )
+    return response

@@ -1,0 +1,6 @@
+"""Public pages of supervision."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "supervision"
+urlpatterns: list = []
