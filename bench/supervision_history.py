@@ -47,8 +47,13 @@ def history_end() -> dt.date:
     return dt.date.today() - dt.timedelta(days=DAYS_BACK + 1)
 
 
+# Bumped when the generator's output changes (g2: ordinary overdue cases with a 特别程序 or 延期),
+# so that a cached file of an older generator is not measured.
+GENERATOR_VERSION = "g2"
+
+
 def history_file() -> Path:
-    return CACHE / f"history-{RECORDS}-{SEED}-{history_end():%Y%m%d}.csv"
+    return CACHE / f"history-{RECORDS}-{SEED}-{history_end():%Y%m%d}-{GENERATOR_VERSION}.csv"
 
 
 # --- in the child processes (Django on the bench database) -----------------------------------------

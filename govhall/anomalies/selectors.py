@@ -173,8 +173,8 @@ def summary(start: dt.date | None = None, end: dt.date | None = None) -> dict[st
                                            "tasks_overdue", "suggestions", "adopted"}},
         }
 
-    `departments` lists every department with a hit or a task; a task to a window counts under
-    the department of the hits it came from (when they had one). Link a department to its open
+    `departments` lists every department with a hit or a task; only tasks to a department count
+    there (a task to a window belongs to the window's centre, which answers it). Link a department to its open
     hits with `reverse("anomalies_staff:hits") + f"?department={id}&status=pending"`.
     """
     today = timezone.localdate()
@@ -233,7 +233,8 @@ def summary(start: dt.date | None = None, end: dt.date | None = None) -> dict[st
             row["open_hits"] += n
     overdue = overdue_q(today)
     for department_id, n, n_open, n_overdue in (
-        tasks.exclude(department=None)
+        tasks.filter(target_kind=SupervisionTask.TARGET_DEPARTMENT)
+        .exclude(department=None)
         .order_by()
         .values_list("department_id")
         .annotate(
@@ -245,7 +246,8 @@ def summary(start: dt.date | None = None, end: dt.date | None = None) -> dict[st
         row = entry(department_id)
         row["tasks"], row["tasks_open"], row["tasks_overdue"] = n, n_open, n_overdue
     for department_id, n, n_adopted in (
-        suggestions.exclude(task__department=None)
+        suggestions.filter(task__target_kind=SupervisionTask.TARGET_DEPARTMENT)
+        .exclude(task__department=None)
         .order_by()
         .values_list("task__department_id")
         .annotate(n=Count("id"), n_adopted=Count("id", filter=Q(adopted=True)))

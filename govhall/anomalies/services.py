@@ -19,8 +19,9 @@ from govhall.anomalies import permissions
 from govhall.anomalies.models import AnomalyHit, Review, Suggestion, SupervisionTask, TaskAnswer, TaskEvent
 from govhall.core.calendar import add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
-from govhall.core.jobs import job_create
+from govhall.core.jobs import job_create, job_last_activity
 from govhall.core.models import Job
+from govhall.core.views_jobs import SILENT_TOO_LONG
 from govhall.org.models import Department, Window
 
 SCAN_JOB_KIND = "anomalies.scan"
@@ -124,8 +125,8 @@ def task_assign(
     with transaction.atomic():
         locked = _lock_pending([h.pk for h in hits])
         now = timezone.now()
-        if target_kind == SupervisionTask.TARGET_WINDOW and department is None:
-            department = next((h.department for h in locked if h.department_id), None)
+        if target_kind == SupervisionTask.TARGET_WINDOW:
+            department = None  # the window's centre answers it and it counts there, not for a department
         task = SupervisionTask.objects.create(
             number=f"tmp-{uuid.uuid4().hex[:16]}",
             title=title[:200],
@@ -275,12 +276,26 @@ def suggestion_add(*, actor, task: SupervisionTask, text: str) -> Suggestion:
 # --- scanning -------------------------------------------------------------------------------------
 
 
+def job_in_progress(kind: str) -> Job | None:
+    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
+    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
+    now = timezone.now()
+    for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
+        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
+        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
+            return job
+    return None
+
+
 def scan_start(*, actor) -> Job:
-    """全量扫描: run every rule over the whole history in the background; the page follows the job."""
+    """全量扫描: run every rule over the whole history in the background; the page follows the job.
+    Only one at a time: refused while another scan is queued or running (unless it stalled)."""
     from govhall.anomalies.tasks import scan_job
 
     _require_reviewer(actor)
     with transaction.atomic():
+        if job_in_progress(SCAN_JOB_KIND) is not None:
+            raise ValidationError("job", "already_running", _("已有全量扫描正在排队或进行中，请等待其完成后再发起"))
         job = job_create(actor=actor, kind=SCAN_JOB_KIND)
         transaction.on_commit(partial(scan_job.enqueue, job.pk))
     return job

@@ -9,6 +9,7 @@ only; tasks also for the department or centre that answers them; everyone else g
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -108,28 +109,44 @@ HIT_HEADER = [
 ]
 
 
+# Rows in one Excel export at most; past it the sheet ends with a line asking to narrow the filter.
+EXPORT_LIMIT = 50_000
+
+
+def capped_rows(rows: Iterable[list[Any]], limit: int) -> Iterator[list[Any]]:
+    """The first `limit` rows; when there are more, a last row saying the list was cut."""
+    for n, row in enumerate(rows):
+        if n >= limit:
+            yield [_("列表过长，仅导出前 %(n)d 条，请缩小筛选范围后再导出") % {"n": limit}]
+            return
+        yield row
+
+
 def _export_hits(qs) -> HttpResponse:
     return xlsx_response(
         _("异常数据"),
         [_(h) for h in HIT_HEADER],
-        (
-            [
-                h.pk,
-                _rule_name(h.rule),
-                str(h.get_severity_display()),
-                str(h.get_status_display()),
-                h.department.name if h.department else "",
-                f"{h.window.number} {h.window.name}" if h.window else "",
-                h.item.name if h.item else "",
-                h.detail.get("external_id", ""),
-                h.occurred_on.isoformat() if h.occurred_on else "",
-                h.summary,
-                local_time(h.detected_at),
-                (h.reviewed_by.get_full_name() or h.reviewed_by.username) if h.reviewed_by else "",
-                h.dismiss_reason,
-                h.task.number if h.task else "",
-            ]
-            for h in qs.select_related("reviewed_by").iterator(chunk_size=2000)
+        capped_rows(
+            (
+                [
+                    h.pk,
+                    _rule_name(h.rule),
+                    str(h.get_severity_display()),
+                    str(h.get_status_display()),
+                    h.department.name if h.department else "",
+                    f"{h.window.number} {h.window.name}" if h.window else "",
+                    h.item.name if h.item else "",
+                    h.detail.get("external_id", ""),
+                    h.occurred_on.isoformat() if h.occurred_on else "",
+                    h.summary,
+                    local_time(h.detected_at),
+                    (h.reviewed_by.get_full_name() or h.reviewed_by.username) if h.reviewed_by else "",
+                    h.dismiss_reason,
+                    h.task.number if h.task else "",
+                ]
+                for h in qs.select_related("reviewed_by")[: EXPORT_LIMIT + 1].iterator(chunk_size=2000)
+            ),
+            EXPORT_LIMIT,
         ),
         [8, 16, 8, 8, 24, 16, 30, 22, 11, 50, 17, 10, 30, 16],
     )
@@ -365,7 +382,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     by_department = (
-        scope.exclude(department=None)
+        scope.filter(target_kind=SupervisionTask.TARGET_DEPARTMENT)
+        .exclude(department=None)
         .order_by()
         .values("department_id", "department__name", "department__short_name")
         .annotate(n=Count("id"), n_open=Count("id", filter=Q(status__in=SupervisionTask.OPEN_STATUSES)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -64,14 +64,14 @@ def _out(run: ImportRun) -> RunOut:
 @router.get("/columns", response=list[ColumnOut])
 def columns(request):
     if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
+        raise Http404
     return [ColumnOut(header=c.header, required=c.required, rule=c.rule) for c in COLUMNS]
 
 
 @router.get("/runs", response=list[RunOut])
 def runs(request):
     if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
+        raise Http404
     return [_out(run) for run in runs_for_user(user=request.user)]
 
 

@@ -11,7 +11,9 @@ days sit well inside the promised limits, most people come once or not at all, r
 About one record in a thousand is a planted anomaly (`ANOMALY_SHARE`), of the kinds the anomaly
 rules look for: decided before accepted, done impossibly fast for its steps, overdue without a
 special procedure, one person doing every step, repeated rejections of one applicant (three
-denials: counted as one anomaly) and work at night. Ordinary records never look like these.
+denials: counted as one anomaly) and work at night. Ordinary records never look like these; a
+few of them are overdue too (about 0.4% of the decided ones), but always with a 特别程序 or 延期 on
+record (`LATE_AFTER_PAUSE`, `LATE_AFTER_EXTENSION`).
 
 Deterministic for a seed: the same arguments write the same file. Streaming: one row in memory.
 """
@@ -38,6 +40,11 @@ ANOMALY_KINDS = {
     "repeated_rejection": 0.1,
     "off_hours": 0.17,
 }
+# Ordinary 超期: a share of the cases with a 特别程序 (3% of the timed ones) or a 延期 (0.4%)
+# still run past their limit — about 0.4% of the decided cases, all with the pause or extension
+# on record (the rule "overdue without a pause" leaves them alone; the planted ones have none).
+LATE_AFTER_PAUSE = 0.15
+LATE_AFTER_EXTENSION = 0.3
 MONTH_WEIGHT = {1: 1.05, 2: 0.65, 3: 1.15, 4: 1.05, 5: 0.95, 6: 1.05, 7: 1.0, 8: 0.95, 9: 1.05, 10: 0.8, 11: 1.05, 12: 1.2}
 WEEKDAY_WEIGHT = {0: 1.12, 1: 1.02, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.8, 6: 0.8}  # Sat/Sun here: a 调休 workday
 APPLY_TYPES = {"01": 1.0, "04": 0.5, "05": 1.2, "07": 1.5, "08": 0.3, "09": 0.2, "10": 0.6, "20": 2.0}
@@ -387,6 +394,7 @@ def generate(
             elif r < 0.015:
                 decision_word = "不予受理"
             paused = pause_count = extension = 0
+            late = False
             if item.instant or item.limit == 0:
                 used = 0
                 decide_day, decide_minutes = accept_day, min(accept_minutes + 3 + rand() * 25, 1065)
@@ -397,6 +405,11 @@ def generate(
                     paused, pause_count = 1 + int(rand() * 10), 1
                 if rand() < 0.004:
                     extension = min(10, item.limit)
+                if not anomaly and ((pause_count and rand() < LATE_AFTER_PAUSE) or (extension and rand() < LATE_AFTER_EXTENSION)):
+                    # 超期 with a recorded 特别程序 or 延期 (an expert opinion, a site visit that ran
+                    # late): counted in 超期率, but not an anomaly.
+                    used = item.limit + extension + 1 + int(rand() * 4)
+                    late = True
                 decide_day = add_wd(accept_day, used + paused)
                 decide_minutes = office(rand())
                 steps, actors, decided_by = 3 + int(rand() * 3), 2 + int(rand() * 2), decider
@@ -414,7 +427,7 @@ def generate(
             if item.limit and decision_word == "准予" and not online and rand() < 0.4:
                 visits += 1  # fetching the licence
             visits = min(visits, 2) if not online else min(visits, 1)
-            overdue = "否"
+            overdue = "是" if late and decision_word != "不予受理" else "否"
             if anomaly:
                 if anomaly == "out_of_order":
                     decide_day, decide_minutes = accept_day, max(accept_minutes - 60 - rand() * 180, 0)

@@ -2,5 +2,4 @@
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "supervisor": ["histimport.import_history"],
-    "sysadmin": ["histimport.import_history"],
 }

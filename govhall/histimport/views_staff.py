@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ class UploadForm(forms.Form):
 
 def _require(user) -> None:
     if not user.has_perm(services.PERMISSION):
-        raise DjangoPermissionDenied
+        raise Http404
 
 
 @login_required

@@ -5,15 +5,16 @@
 - SQLite: INSERT OR IGNORE with executemany; under BEGIN IMMEDIATE nobody else writes, so the
   rows past the highest id before the insert are exactly the batch's new ones.
 
-The rollups get the inserted facts with the counters' SQL of `supervision.rollups.COUNTERS` (the
-rules `rebuild_rollups` sums): one INSERT … SELECT … ON CONFLICT DO UPDATE per dimension and
-batch instead of summing each fact in Python, which would cost more than the rest of the import.
+The rollups (day and month rows) get the inserted facts with the counters' SQL of
+`supervision.rollups.COUNTERS` (the rules `rebuild_rollups` sums): on PostgreSQL the batch's new
+rows are aggregated once for all dimensions into a temporary table, then upserted into the day
+rows and, summed by month, into the month rows; on SQLite `supervision.rollups.apply_stored` does
+the same over the new ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -86,8 +87,8 @@ class Writer:
                 "INSERT INTO histimport_new SELECT * FROM inserted"
             )
             count = cursor.rowcount
-        if count:
-            rollups_add("histimport_new", "true", [])
+            if count:
+                rollups_add_postgres(cursor, "histimport_new")
         return count
 
     def _insert_sqlite(self, rows: list[list[Any]], extra: list[Any]) -> int:
@@ -111,51 +112,53 @@ class Writer:
             cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {self.table} WHERE id > %s", [before])
             count, last = cursor.fetchone()
         if count:  # the new ids are consecutive: nobody else wrote in between
-            rollups_add(self.table, "id BETWEEN %s AND %s", [before + 1, last])
+            from govhall.supervision.rollups import apply_stored
+
+            apply_stored(first_id=before + 1, last_id=last)
         return count
 
 
 # --- the rollups of the inserted rows ---------------------------------------------------------
 
-# Which of a fact's dates each counter counts on, and when that date counts at all — as in
-# supervision.rollups (a rating counts only with its level).
-_DATE_CONDITION = {
-    "accepted_on": "accepted_on IS NOT NULL",
-    "decided_on": "decided_on IS NOT NULL",
-    "rated_on": "rated_on IS NOT NULL AND rating_level IS NOT NULL",
-}
 
+def _rollup_aggregate_sql(relation: str) -> str:
+    """One statement summing the counters of every fact in `relation` (the rows a batch inserted)
+    per (dim, key, day) for all dimensions at once: each fact is fanned out to its (dim, key)
+    pairs with a LATERAL VALUES list, so the batch is scanned once per date instead of once per
+    dimension and date. The rules are supervision.rollups.COUNTERS' SQL, the ones `rebuild()`
+    sums (rebuild equals incremental is tested)."""
+    from govhall.supervision.rollups import _BY_DATE, _DATE_SQL_CONDITION, COUNTER_NAMES, COUNTERS, DIM_ATTRS
 
-def _rollup_add_sql(dim: str, relation: str, where: str) -> str:
-    """One INSERT … SELECT … ON CONFLICT DO UPDATE adding the contributions of the facts matching
-    `where` in `relation` (the facts table, or a table of the same columns) to one dimension's rollup rows: the rules are supervision.rollups.COUNTERS' SQL, the
-    same the `rebuild_rollups` command sums (and rebuild equals incremental is tested)."""
-    from govhall.supervision.models import Rollup
-    from govhall.supervision.rollups import COUNTER_NAMES, COUNTERS, DIM_ATTRS
-
-    facts, table = relation, Rollup._meta.db_table
-    attr = DIM_ATTRS[dim]
-    key = "''" if attr is None else f"CAST({attr} AS TEXT)"
+    pairs = ", ".join(f"('{dim}', " + ("''" if attr is None else f"CAST({attr} AS TEXT)") + ")" for dim, attr in DIM_ATTRS.items())
     branches = []
-    for date_attr, condition in _DATE_CONDITION.items():
-        columns = ", ".join((f"SUM({c.sql})" if c.date == date_attr else "0") + f" AS {c.name}" for c in COUNTERS)
-        condition = f"({where}) AND {condition}" + (f" AND {attr} IS NOT NULL" if attr else "")
-        group = date_attr if attr is None else f"{key}, {date_attr}"  # PostgreSQL refuses GROUP BY ''
-        branches.append(f"SELECT {key} AS k, {date_attr} AS d, {columns} FROM {facts} WHERE {condition} GROUP BY {group}")
+    for date_attr, counters in _BY_DATE:
+        names = {c.name for _i, c in counters}
+        columns = ", ".join((f"SUM({c.sql})" if c.name in names else "0") + f" AS {c.name}" for c in COUNTERS)
+        branches.append(
+            f"SELECT dk.dim, dk.k, {date_attr} AS d, {columns} FROM {relation} CROSS JOIN LATERAL (VALUES {pairs}) AS dk(dim, k) "
+            f"WHERE {_DATE_SQL_CONDITION[date_attr]} AND dk.k IS NOT NULL GROUP BY dk.dim, dk.k, {date_attr}"
+        )
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTER_NAMES)
+    return f"SELECT dim, k, d, {sums} FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY dim, k, d"
+
+
+def rollups_add_postgres(cursor: Any, relation: str) -> None:
+    """Add the facts of `relation` to the day and month rollups: aggregated once into a
+    temporary table, then one upsert into the day rows and one into the month rows, in key
+    order (fewer index pages touched, and concurrent imports lock rows in the same order)."""
+    from govhall.supervision.rollups import COUNTER_NAMES, DAY, MONTH
+
+    counters = ", ".join(COUNTER_NAMES)
     sums = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTER_NAMES)
-    return (
-        f"INSERT INTO {table} (dim, key, day, {', '.join(COUNTER_NAMES)}) "
-        f"SELECT '{dim}', k, d, {sums} FROM ({' UNION ALL '.join(branches)}) AS parts WHERE true GROUP BY k, d "
-        f"ON CONFLICT (dim, key, day) DO UPDATE SET {updates}"
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS histimport_agg AS " + _rollup_aggregate_sql(relation) + " WITH NO DATA")
+    cursor.execute("TRUNCATE histimport_agg")
+    cursor.execute("INSERT INTO histimport_agg " + _rollup_aggregate_sql(relation))
+    cursor.execute(
+        f"INSERT INTO {DAY.table} ({', '.join(DAY.columns)}) SELECT dim, k, d, {counters} FROM histimport_agg "
+        f"ORDER BY dim, k, d {DAY.conflict}"
     )
-
-
-def rollups_add(relation: str, where: str, params: Sequence[Any]) -> None:
-    """Add the facts of `relation` matching `where` (the rows a batch inserted) to every dimension's
-    rollups."""
-    from govhall.supervision.rollups import DIMS
-
-    with connection.cursor() as cursor:
-        for dim in DIMS:
-            cursor.execute(_rollup_add_sql(dim, relation, where), list(params) * len(_DATE_CONDITION))
+    month = "CAST(date_trunc('month', CAST(d AS timestamp)) AS date)"
+    cursor.execute(
+        f"INSERT INTO {MONTH.table} ({', '.join(MONTH.columns)}) SELECT dim, k, {month}, {sums} FROM histimport_agg "
+        f"GROUP BY dim, k, {month} ORDER BY dim, k, {month} {MONTH.conflict}"
+    )

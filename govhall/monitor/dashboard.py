@@ -34,8 +34,14 @@ from govhall.supervision.models import Rollup
 HEADLINE_RATES = [*CORE, "on_time_rate", "satisfaction_rate"]
 
 
-def anomalies_url(department_id: int | None = None) -> str:
-    """The anomalies list, for a department its hits waiting for review; "" while it has no page."""
+def anomalies_url(department_id: int | None = None, *, user=None) -> str:
+    """The anomalies list, for a department its hits waiting for review; "" while it has no page.
+    A user who may not see the hits (a department admin) gets the 交办 tasks they answer instead."""
+    if user is not None and not user.has_perm("anomalies.view_all_anomalies"):
+        try:
+            return reverse("anomalies_staff:tasks")
+        except NoReverseMatch:
+            return ""
     try:
         url = reverse("anomalies_staff:hits")
     except NoReverseMatch:

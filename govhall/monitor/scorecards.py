@@ -158,12 +158,15 @@ def followup_counts(period: Period, today: dt.date | None = None) -> dict[str, d
 
 def task_rows(period: Period) -> list[tuple[int, dt.date | None, dt.datetime | None]]:
     """(department id, due date, answered at) of the supervision tasks (交办) to a department due in
-    the period; an answer marked late (超期答复) counts as answered after the due date."""
+    the period (a task to a window belongs to its centre, not to a department); an answer marked
+    late (超期答复) counts as answered after the due date."""
     try:
         from govhall.anomalies.models import SupervisionTask
     except ImportError:
         return []
-    rows = SupervisionTask.objects.filter(due_date__gte=period.start, due_date__lte=period.end, department__isnull=False)
+    rows = SupervisionTask.objects.filter(
+        due_date__gte=period.start, due_date__lte=period.end, target_kind=SupervisionTask.TARGET_DEPARTMENT, department__isnull=False
+    )
     out: list[tuple[int, dt.date | None, dt.datetime | None]] = []
     tz = timezone.get_current_timezone()
     for department_id, due, answered_at, late in rows.values_list("department_id", "due_date", "answered_at", "answered_late"):

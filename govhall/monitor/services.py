@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import PermissionDenied, ValidationError
-from govhall.core.jobs import job_create
+from govhall.core.jobs import job_create, job_last_activity
 from govhall.core.models import Job
+from govhall.core.views_jobs import SILENT_TOO_LONG
 from govhall.monitor.figures import month_start, parse_month
 
 REPORT_JOB_KIND = "monitor.report"
@@ -27,14 +28,28 @@ def report_month(value: str, today: dt.date | None = None) -> dt.date:
     return month
 
 
+def job_in_progress(kind: str) -> Job | None:
+    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
+    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
+    now = timezone.now()
+    for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
+        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
+        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
+            return job
+    return None
+
+
 def report_start(*, actor, month: str) -> Job:
-    """Queue the background job that builds the month's report (PDF + Excel)."""
+    """Queue the background job that builds the month's report (PDF + Excel); refused while
+    another report job is queued or running (unless it stalled)."""
     if not actor.is_authenticated or not actor.has_perm("monitor.generate_report"):
         raise PermissionDenied(_("只有监管人员可以生成监管月报。"))
     first = report_month(month)
     from govhall.monitor.tasks import build_report_job
 
     with transaction.atomic():
+        if job_in_progress(REPORT_JOB_KIND) is not None:
+            raise ValidationError("job", "already_running", _("已有监管月报正在排队或生成中，请等待其完成后再发起。"))
         job = job_create(actor=actor, kind=REPORT_JOB_KIND, params={"month": first.isoformat()})
         transaction.on_commit(partial(build_report_job.enqueue, job.pk))
     return job

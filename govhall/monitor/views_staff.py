@@ -3,6 +3,9 @@ cases, the 考核评价 scorecards and the 监管月报. Anything out of the use
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,7 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "months": _month_choices(),
             "core": [(c, indicator_label(c)) for c in CORE],
             "chart_data": board.chart_data(),
-            "anomalies_url": anomalies_url(scope.department.pk if scope.department else None),
+            "anomalies_url": anomalies_url(scope.department.pk if scope.department else None, user=request.user),
+            "anomalies_tasks_only": not request.user.has_perm("anomalies.view_all_anomalies"),
         },
     )
 
@@ -104,9 +108,23 @@ def department(request: HttpRequest, department_id: int) -> HttpResponse:
             "worst_items_overdue": worst(Rollup.DIM_ITEM, "overdue_rate", period, scope=scope, counts=items),
             "worst_items_bad": worst(Rollup.DIM_ITEM, "bad_rating_rate", period, scope=scope, counts=items),
             "anomalies": anomaly_rows(scope, period),
-            "anomalies_url": anomalies_url(dept.pk),
+            "anomalies_url": anomalies_url(dept.pk, user=request.user),
+            "anomalies_tasks_only": not request.user.has_perm("anomalies.view_all_anomalies"),
         },
     )
+
+
+# Rows in one Excel export at most; past it the sheet ends with a line asking to narrow the filter.
+EXPORT_LIMIT = 50_000
+
+
+def capped_rows(rows: Iterable[list[Any]], limit: int) -> Iterator[list[Any]]:
+    """The first `limit` rows; when there are more, a last row saying the list was cut."""
+    for n, row in enumerate(rows):
+        if n >= limit:
+            yield [_("列表过长，仅导出前 %(n)d 条，请缩小筛选范围后再导出") % {"n": limit}]
+            return
+        yield row
 
 
 def _case_url(fact) -> str:
@@ -156,10 +174,13 @@ def department_cases(request: HttpRequest, department_id: int) -> HttpResponse:
                 f.used_days,
                 f.rating_level,
             ]
-            for f in facts.iterator(chunk_size=500)
+            for f in facts[: EXPORT_LIMIT + 1].iterator(chunk_size=500)
         )
         return xlsx_response(
-            f"{dept.short_name or dept.name}-{indicator_label(code)}办件", header, data, [26, 10, 36, 8, 10, 12, 12, 12, 12, 6, 10, 8]
+            f"{dept.short_name or dept.name}-{indicator_label(code)}办件",
+            header,
+            capped_rows(data, EXPORT_LIMIT),
+            [26, 10, 36, 8, 10, 12, 12, 12, 12, 6, 10, 8],
         )
     page = Paginator(facts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"indicator={code}&which={which}" + (f"&{period.query}" if period.query else "")

@@ -155,6 +155,13 @@ GOVHALL_PDF_FONT_DIR = Path(os.environ.get("GOVHALL_PDF_FONT_DIR", NODE_MODULES 
 GOVHALL_SEAL_KEY_DEV_DEFAULT = "00000000000000000000000000000000"
 GOVHALL_SEAL_KEY = os.environ.get("GOVHALL_SEAL_KEY", GOVHALL_SEAL_KEY_DEV_DEFAULT)
 
+# Supervision (SUP-2): the secret of the HMAC-SM3 that turns an applicant's ID number or USCC into
+# the CaseFact.applicant_key used to spot repeated rejections. Live cases and imported history of
+# one deployment share it; without it nobody can test guessed ID numbers against the keys. The
+# default is for development only; production refuses to start without its own.
+GOVHALL_APPLICANT_KEY_DEV_DEFAULT = "dev-only-applicant-key"
+GOVHALL_APPLICANT_KEY = os.environ.get("GOVHALL_APPLICANT_KEY", GOVHALL_APPLICANT_KEY_DEV_DEFAULT)
+
 # 跨区通办 between deployments (ONE-2, docs/cross-region.md): this node's id (default the county
 # code) and name (default the county's name in the divisions table), the clock skew a signed request
 # may have, the timeout of a call to a peer, and the centre whose pre-review queue receives cases.

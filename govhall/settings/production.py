@@ -16,6 +16,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 GOVHALL_SEAL_KEY = os.environ.get("GOVHALL_SEAL_KEY", "")
 if len(GOVHALL_SEAL_KEY) != 32 or GOVHALL_SEAL_KEY.strip("0123456789abcdefABCDEF") or len(set(GOVHALL_SEAL_KEY)) < 8:
     raise ImproperlyConfigured("GOVHALL_SEAL_KEY must be set to 32 random hex characters (the SM4 key of the electronic seals)")
+GOVHALL_APPLICANT_KEY = os.environ.get("GOVHALL_APPLICANT_KEY", "")
+if len(GOVHALL_APPLICANT_KEY) < 32 or GOVHALL_APPLICANT_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured(
+        "GOVHALL_APPLICANT_KEY must be set to a random value of at least 32 characters (the HMAC key of applicant keys)"
+    )
 if "GOVHALL_ALLOWED_HOSTS" not in os.environ:
     raise ImproperlyConfigured("GOVHALL_ALLOWED_HOSTS must list the host names this site answers to")
 

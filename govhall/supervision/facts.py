@@ -20,6 +20,7 @@ import bisect
 import contextlib
 import contextvars
 import datetime as dt
+import hmac
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -29,7 +30,6 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from govhall.cases.chain import sm3_hex
 from govhall.cases.models import Case, CaseEvent, CasePause
 from govhall.core.models import CalendarDay, CalendarYear
 from govhall.ratings.models import Rating
@@ -38,9 +38,6 @@ from govhall.supervision.models import CaseFact
 
 logger = logging.getLogger(__name__)
 
-# The salt of applicant_key. Fixed and published (not SECRET_KEY) so that records imported from
-# other systems hash an applicant to the same key as live cases; overridable by GOVHALL_FACT_SALT.
-APPLICANT_KEY_SALT = "govhall/supervision/applicant/v1"
 
 # 办公时间 used by the off-hours count and the anomaly rule (local time, Asia/Shanghai).
 OFFICE_START = dt.time(8, 0)
@@ -55,12 +52,14 @@ _suspended: contextvars.ContextVar[bool] = contextvars.ContextVar("supervision_p
 
 
 def applicant_key(id_number: str) -> str:
-    """The salted SM3 digest (64 hex) of an ID number or USCC; "" for an empty one."""
+    """The HMAC-SM3 (64 hex) of an ID number or USCC under the deployment's secret
+    `GOVHALL_APPLICANT_KEY`; "" for an empty one. Live cases and imported records of one deployment
+    get the same key for the same applicant; without the secret a key cannot be matched to a
+    guessed ID number (a county's ID numbers are few enough to try them all against a plain hash)."""
     value = (id_number or "").strip().upper()
     if not value:
         return ""
-    salt = getattr(settings, "GOVHALL_FACT_SALT", APPLICANT_KEY_SALT)
-    return sm3_hex(f"{salt}:{value}".encode())
+    return hmac.new(settings.GOVHALL_APPLICANT_KEY.encode(), value.encode(), "sm3").hexdigest()
 
 
 class WorkdayCalendar:

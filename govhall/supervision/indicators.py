@@ -1,8 +1,10 @@
-"""The indicators of SUP-1: definitions, and figures summed from the day rollups.
+"""The indicators of SUP-1: definitions, and figures summed from the rollups.
 
 Every figure is a ratio of two rollup counters summed over a period (never an average of daily
 ratios), so any period, dimension and grain adds up the same way. Functions here read only the
-`Rollup` table, never the facts.
+rollup tables, never the facts: the month rows (`RollupMonth`) for the calendar months wholly
+inside the period of a month, year or whole-period figure, the day rows (`Rollup`) for the rest —
+one SQL statement per call, whatever the number of facts.
 
 Return shapes (used by the dashboard, the scorecards and the monthly report):
 
@@ -22,7 +24,7 @@ Return shapes (used by the dashboard, the scorecards and the monthly report):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -271,11 +273,33 @@ class Row:
         }
 
 
+def _compile_values() -> Callable[[Sequence[int]], dict[str, float | None]]:
+    """A function from a row of counters (a sequence in COUNTER_NAMES order) to the indicator
+    values, generated from the definitions as one dict display: the table of a department × month
+    over ten years computes thousands of these, and a loop over the definitions per row costs more
+    than the query. Value: numerator / denominator (1 − that for a complement), None when the
+    denominator is zero — as `Indicator.value`."""
+    items = []
+    for i in _LIST:
+        num, den = COUNTER_NAMES.index(i.numerator), COUNTER_NAMES.index(i.denominator)
+        ratio = f"c[{num}] / c[{den}]"
+        items.append(f"{i.code!r}: ({'1 - ' + ratio if i.complement else ratio}) if c[{den}] else None")
+    source = "def values(c):\n    return {" + ", ".join(items) + "}\n"
+    namespace: dict = {}
+    exec(compile(source, "<indicators._values>", "exec"), namespace)  # noqa: S102 - our own definitions only
+    return namespace["values"]
+
+
+_values = _compile_values()
+
+
 def compute_values(counts: dict[str, int]) -> dict[str, float | None]:
-    return {code: ind.value(counts) for code, ind in INDICATORS.items()}
+    return _values([counts.get(name, 0) for name in COUNTER_NAMES])
 
 
 def _bucket_sql(grain: str, column: str) -> str:
+    if grain == "total":
+        return "NULL"
     if grain == "day" or (grain == "month" and column == "month"):
         return column
     vendor = connection.vendor
@@ -290,16 +314,35 @@ def _bucket_sql(grain: str, column: str) -> str:
     raise NotImplementedError(vendor)
 
 
-def _whole_months(start: dt.date, end: dt.date) -> bool:
-    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first and the last calendar month lying wholly within start..end
+    (None when there is no such month)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = (end + dt.timedelta(days=1)).replace(day=1)  # the day after the last whole month
+    if first >= after:
+        return None
+    return first, (after - dt.timedelta(days=1)).replace(day=1)
+
+
+_DATES: dict[str, dt.date] = {}  # SQLite returns dates as text: parsed once per distinct value
 
 
 def _as_date(value) -> dt.date:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    text = str(value)[:10]
+    day = _DATES.get(text)
+    if day is None:
+        day = _DATES[text] = dt.date.fromisoformat(text)
+    return day
 
 
 def period_start(day: dt.date, grain: str) -> dt.date:
@@ -325,7 +368,7 @@ def periods(start: dt.date, end: dt.date, grain: str) -> list[dt.date]:
         elif grain == "week":
             day += dt.timedelta(days=7)
         elif grain == "month":
-            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            day = _next_month(day)
         else:
             day = day.replace(year=day.year + 1)
     return result
@@ -338,49 +381,97 @@ def _check(dim: str, grain: str) -> None:
         raise ValueError(f"unknown grain {grain!r}")
 
 
+def _fetch(dim: str, grain: str, start: dt.date, end: dt.date, keys: Iterable[str] | None) -> list[tuple]:
+    """Rows (key, period, *counters in COUNTER_NAMES order), one per (key, period) with data,
+    summed in the database in one statement.
+
+    Month, year and whole-period figures read the month rows (`RollupMonth`) for the calendar
+    months lying wholly within start..end, and the day rows (`Rollup`) only for the partial months
+    at either end — a department × month table over ten years reads a few thousand month rows and
+    at most two months of day rows. Day and week figures read the day rows."""
+    _check(dim, grain)
+    adapt = connection.ops.adapt_datefield_value
+    key_where, key_params = "", []
+    if keys is not None:
+        key_params = [str(k) for k in keys]
+        if not key_params:
+            return []
+        key_where = " AND key IN (" + ", ".join(["%s"] * len(key_params)) + ")"
+    counters = ", ".join(COUNTER_NAMES)
+    branches: list[tuple[str, str, str]] = []  # (table, date column, bucket expression)
+    params: list = []
+    day_ranges = [(start, end)]
+    whole = _whole_months(start, end) if grain in ("month", "year", "total") else None
+    if whole is not None:
+        first, last = whole
+        branches.append((RollupMonth._meta.db_table, "month", _bucket_sql(grain, "month")))
+        params += [dim, adapt(first), adapt(last), *key_params]
+        day_ranges = []
+        if start < first:
+            day_ranges.append((start, first - dt.timedelta(days=1)))
+        if end >= _next_month(last):
+            day_ranges.append((_next_month(last), end))
+    for low, high in day_ranges:
+        branches.append((Rollup._meta.db_table, "day", _bucket_sql(grain, "day")))
+        params += [dim, adapt(low), adapt(high), *key_params]
+    if grain in ("year", "total") and len(branches) > 1:
+        # A year or the whole period adds month rows and day rows: one outer SUM over the plain
+        # integer columns (bigint, never numeric, on PostgreSQL).
+        selects = [
+            f"SELECT key, {bucket} AS p, {counters} FROM {table} WHERE dim = %s AND {column} >= %s AND {column} <= %s{key_where}"
+            for table, column, bucket in branches
+        ]
+        sums = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
+        sql = f"SELECT key, p, {sums} FROM ({' UNION ALL '.join(selects)}) AS parts GROUP BY key, p"
+    else:
+        # The branches cover different periods (whole months from the month rows, the partial
+        # months at either end from the day rows), so each is summed on its own; rows already one
+        # per (key, period) — days from the day rows, months from the month rows — are read as
+        # they are.
+        selects = []
+        for table, column, bucket in branches:
+            where = f"dim = %s AND {column} >= %s AND {column} <= %s{key_where}"
+            if bucket == column:
+                selects.append(f"SELECT key, {column} AS p, {counters} FROM {table} WHERE {where}")
+            else:
+                sums = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
+                group = "key" if grain == "total" else f"key, {bucket}"
+                selects.append(f"SELECT key, {bucket} AS p, {sums} FROM {table} WHERE {where} GROUP BY {group}")
+        sql = " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def sums(
     dim: str, grain: str, start: dt.date, end: dt.date, *, keys: Iterable[str] | None = None
 ) -> dict[tuple[str, dt.date], dict[str, int]]:
-    """{(key, period start): counts} summed in the database from the day rollups."""
-    _check(dim, grain)
-    # Month, year and whole-period figures over whole months read the month rows.
-    if grain in ("month", "year", "total") and _whole_months(start, end):
-        table, column = RollupMonth._meta.db_table, "month"
-    else:
-        table, column = Rollup._meta.db_table, "day"
-    bucket = "NULL" if grain == "total" else _bucket_sql(grain, column)
-    params: list = [dim, connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
-    where = f"dim = %s AND {column} >= %s AND {column} <= %s"
-    if keys is not None:
-        key_list = [str(k) for k in keys]
-        if not key_list:
-            return {}
-        where += " AND key IN (" + ", ".join(["%s"] * len(key_list)) + ")"
-        params.extend(key_list)
-    columns = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
-    group = "key" if grain == "total" else "key, p"
-    sql = f"SELECT key, {bucket} AS p, {columns} FROM {table} WHERE {where} GROUP BY {group}"
-    result: dict[tuple[str, dt.date], dict[str, int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for key, period, *values in cursor.fetchall():
-            day = start if grain == "total" else _as_date(period)
-            result[(key, day)] = {name: int(v or 0) for name, v in zip(COUNTER_NAMES, values, strict=True)}
-    return result
+    """{(key, period start): counts} summed in the database from the rollups."""
+    total = grain == "total"
+    return {
+        (key, start if total else _as_date(period)): dict(zip(COUNTER_NAMES, values, strict=True))
+        for key, period, *values in _fetch(dim, grain, start, end, keys)
+    }
 
 
 def table(dim: str, grain: str, start: dt.date, end: dt.date, *, keys: Iterable[str] | None = None) -> list[Row]:
     """The indicators per key of `dim` and period of `grain` between `start` and `end` (inclusive,
     by the date each counter counts on). `keys` limits the keys (None: all; [] gives nothing).
     Only (key, period) pairs with data appear. Sorted by label, then period."""
-    found = sums(dim, grain, start, end, keys=keys)
-    names = labels(dim, {key for key, _p in found})
-    rows = [
-        Row(key=key, label=names.get(key, key), period=period, counts=counts, values=compute_values(counts))
-        for (key, period), counts in found.items()
+    found = _fetch(dim, grain, start, end, keys)
+    names = labels(dim, {r[0] for r in found})
+    # Sorted by label, key and period: the keys' order once, then the rows by (key's place, period).
+    place = {key: i for i, key in enumerate(sorted({r[0] for r in found}, key=lambda k: (names.get(k, k), k)))}
+    total = grain == "total"
+    if not total:
+        found.sort(key=lambda r: (place[r[0]], _as_date(r[1])))
+    else:
+        found.sort(key=lambda r: place[r[0]])
+    counter_names, values = COUNTER_NAMES, _values
+    return [
+        Row(key, names.get(key, key), start if total else _as_date(period), dict(zip(counter_names, counts, strict=True)), values(counts))
+        for key, period, *counts in found
     ]
-    rows.sort(key=lambda r: (r.label, r.key, r.period))
-    return rows
 
 
 def totals(dim: str, start: dt.date, end: dt.date, *, keys: Iterable[str] | None = None) -> list[Row]:
@@ -392,10 +483,14 @@ def series(dim: str, grain: str, start: dt.date, end: dt.date, *, key: str = "")
     """One key over time: a Row for every period from start to end, empty ones included."""
     found = sums(dim, grain, start, end, keys=[key])
     label = labels(dim, {key}).get(key, key)
+    empty = dict.fromkeys(COUNTER_NAMES, 0)
     rows = []
     for period in periods(start, end, grain):
-        counts = found.get((key, period)) or dict.fromkeys(COUNTER_NAMES, 0)
-        rows.append(Row(key=key, label=label, period=period, counts=counts, values=compute_values(counts)))
+        counts = found.get((key, period))
+        if counts is None:
+            rows.append(Row(key=key, label=label, period=period, counts=dict(empty), values=dict.fromkeys(INDICATORS)))
+        else:
+            rows.append(Row(key=key, label=label, period=period, counts=counts, values=compute_values(counts)))
     return rows
 
 

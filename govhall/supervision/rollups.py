@@ -18,7 +18,7 @@ updates) and the equivalent SQL expression (for `rebuild`), so that rebuild equa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,24 +283,27 @@ def _key_sql(dim: str) -> str:
     return f"CAST({column} AS TEXT)"
 
 
-def _month_sql(expr: str) -> str:
+def _month_sql(expr: str, *, with_params: bool = False) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(date_trunc('month', CAST({expr} AS timestamp)) AS date)"
-    # No query parameters go with these statements, so "%" is not doubled.
-    return f"strftime('%Y-%m-01', {expr})"
+    # "%" is doubled only in statements executed with query parameters.
+    return f"strftime('%%Y-%%m-01', {expr})" if with_params else f"strftime('%Y-%m-01', {expr})"
 
 
-def _aggregate_sql(dim: str, target: _Target, where: str = "", sign: int = 1, *, upsert: bool = True) -> str:
+def _aggregate_sql(
+    dim: str, target: _Target, where: str = "", sign: int = 1, *, upsert: bool = True, relation: str = "", with_params: bool = False
+) -> str:
     """INSERT … SELECT of one dimension's contributions of the facts matching `where` (all facts
-    when empty), grouped by key and day (or month), added to the existing rows."""
-    facts = CaseFact._meta.db_table
+    when empty) in `relation` (the facts table when empty), grouped by key and day (or month),
+    added to the existing rows."""
+    facts = relation or CaseFact._meta.db_table
     key = _key_sql(dim)
     attr = DIM_ATTRS[dim]
     branches = []
     for date_attr, counters in _BY_DATE:
         names = {c.name for _i, c in counters}
         columns = ", ".join((f"{sign} * SUM({c.sql})" if c.name in names else "0") + f" AS {c.name}" for c in COUNTERS)
-        period = date_attr if target is DAY else _month_sql(date_attr)
+        period = date_attr if target is DAY else _month_sql(date_attr, with_params=with_params)
         condition = _DATE_SQL_CONDITION[date_attr]
         if attr is not None:
             condition += f" AND {attr} IS NOT NULL"
@@ -331,6 +334,20 @@ def apply_stored(*, first_id: int, last_id: int, sign: int = 1) -> None:
             if sign < 0:
                 zero = " AND ".join(f"{c} = 0" for c in COUNTER_NAMES)
                 cursor.execute(f"DELETE FROM {target.table} WHERE {zero}")
+
+
+def add_stored(relation: str, where: str, params: Sequence[Any] = ()) -> None:
+    """Add the contributions of the facts of `relation` (the facts table, or a table with the same
+    columns, such as an import's table of the rows a batch really inserted) matching `where` (SQL
+    with `params`) to the day rows and the month rows: one INSERT … SELECT … GROUP BY … ON CONFLICT
+    DO UPDATE per dimension and table, in the caller's transaction. Importers must keep both tables:
+    month, year and whole-period figures read the month rows."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for target in (DAY, MONTH):
+            for dim in DIMS:
+                # `where` appears once in each of the three date branches.
+                sql = _aggregate_sql(dim, target, where, relation=relation, with_params=True)
+                cursor.execute(sql, list(params) * len(_BY_DATE))
 
 
 def rebuild() -> dict[str, int]:

@@ -1,9 +1,9 @@
 """Who may read which indicator rows.
 
 Supervisors, auditors and centre admins (`view_all_indicators`) read every dimension. A department
-admin reads only their department: the department row, the windows the department is stationed at,
-its items and its staff; the county, region and centre dimensions are empty for them (they would
-include other departments' cases). Anyone else gets a 404.
+admin reads only their department: the department row and its items; the county, region, centre,
+window and staff dimensions are empty for them (a window's or a clerk's figures include the cases of
+every department served there — a 综合窗口 takes them all). Anyone else gets a 404.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import Item
 from govhall.core.errors import ErrorCollector
-from govhall.org.models import StaffProfile, Window
+from govhall.org.models import StaffProfile
 from govhall.supervision import indicators
 from govhall.supervision.models import Rollup
 
@@ -47,13 +46,8 @@ def allowed_keys(scope: IndicatorScope, dim: str) -> list[str] | None:
         return []
     if dim == Rollup.DIM_DEPARTMENT:
         return [str(dept)]
-    if dim == Rollup.DIM_WINDOW:
-        return [str(pk) for pk in Window.objects.filter(departments=dept).values_list("pk", flat=True)]
     if dim == Rollup.DIM_ITEM:
         return [str(pk) for pk in Item.objects.filter(department=dept).values_list("pk", flat=True)]
-    if dim == Rollup.DIM_STAFF:
-        users = get_user_model().objects.filter(staff__department=dept)
-        return [str(pk) for pk in users.values_list("pk", flat=True)]
     return []
 
 
@@ -77,6 +71,8 @@ class IndicatorQuery:
 
 
 MAX_DAYS = 366 * 20
+# The longest range per grain, so that one request cannot ask for millions of rows (items × days).
+MAX_DAYS_BY_GRAIN = {"day": 92, "week": 366 * 3, "month": 366 * 10}
 
 
 def indicator_query_parse(*, dim: str | None, grain: str | None, start: str | None, end: str | None, today: dt.date) -> IndicatorQuery:
@@ -94,6 +90,9 @@ def indicator_query_parse(*, dim: str | None, grain: str | None, start: str | No
         errors.add("end", "order", _("截止日期早于起始日期"))
     elif (last - first).days > MAX_DAYS:
         errors.add("end", "range", _("查询区间不能超过20年"))
+    elif grain in MAX_DAYS_BY_GRAIN and (last - first).days > MAX_DAYS_BY_GRAIN[grain]:
+        limits = {"day": _("按日查询的区间不能超过92天"), "week": _("按周查询的区间不能超过3年"), "month": _("按月查询的区间不能超过10年")}
+        errors.add("end", "range", limits[grain])
     errors.raise_if_any()
     return IndicatorQuery(dim=dim, grain=grain, start=first, end=last)
 

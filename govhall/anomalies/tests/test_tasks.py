@@ -133,7 +133,7 @@ def test_a_task_past_its_due_date_without_answer_is_overdue_and_shown_red(hit, s
 
 def test_a_task_to_a_window_is_answered_by_the_centre_admin_not_the_department(hit, supervisor, centre_admin, dept_admin, county, client):
     task = assign(supervisor, hit, county, target_kind="window", window=county.windows["综合1"], department=None)
-    assert task.centre == county.centre and task.department == county.departments["市场监管局"]  # the hit's, for the counts
+    assert task.centre == county.centre and task.department is None  # the centre's task, not the department's
     with pytest.raises(PermissionDenied):
         services.task_answer(actor=dept_admin, task=task, content="x", category="other", measures="y")
     assert login(client, dept_admin).get(reverse("anomalies_staff:task", args=[task.pk])).status_code == 404
@@ -312,3 +312,44 @@ def test_the_scan_command_reports_records_per_second(make_fact):
     out = io.StringIO()
     call_command("scan_anomalies", stdout=out)
     assert "新发现异常 1 条" in out.getvalue()
+
+
+def test_a_task_to_a_window_does_not_count_against_a_department(hit, supervisor, county):
+    market = county.departments["市场监管局"]
+    assign(supervisor, hit, county, target_kind="window", window=county.windows["综合1"], department=None)
+    # an older window task that still carries the hits' department is not counted there either
+    SupervisionTask.objects.update(department=market)
+    row = summary()["departments"][market.pk]
+    assert row["hits"] == 1 and (row["tasks"], row["tasks_open"], row["suggestions"]) == (0, 0, 0)
+    assert summary()["tasks"]["total"] == 1
+
+
+def test_a_second_full_scan_is_refused_while_one_is_queued_unless_it_stalled(supervisor):
+    from govhall.core.models import Job
+
+    first = services.scan_start(actor=supervisor)
+    with pytest.raises(ValidationError) as error:
+        services.scan_start(actor=supervisor)
+    assert error.value.errors[0].rule == "already_running"
+    Job.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))  # its worker is gone
+    assert services.scan_start(actor=supervisor).pk != first.pk
+
+
+def test_the_hit_export_is_cut_at_the_row_limit_with_a_note(make_fact, supervisor, client, monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    from govhall.anomalies import views_staff
+    from govhall.anomalies.engine import scan
+
+    make_fact(off_hours_actions=1)
+    make_fact(off_hours_actions=2)
+    scan()
+    monkeypatch.setattr(views_staff, "EXPORT_LIMIT", 1)
+    response = login(client, supervisor).get(reverse("anomalies_staff:hits"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(rows) == 3 and "缩小筛选范围" in rows[2][0]
+    monkeypatch.setattr(views_staff, "EXPORT_LIMIT", 2)
+    response = client.get(reverse("anomalies_staff:hits"), {"export": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.values)) == 3  # exactly at the limit: no note

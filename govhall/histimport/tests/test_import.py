@@ -8,11 +8,11 @@ from openpyxl import Workbook
 
 from govhall.core.errors import ValidationError
 from govhall.histimport.columns import HEADERS
-from govhall.histimport.importer import import_history, reject_rows
+from govhall.histimport.importer import import_history, mask_id, reject_rows
 from govhall.histimport.tests.conftest import ENTERPRISE_ID, PERSON_ID, good_row
 from govhall.supervision.facts import applicant_key
-from govhall.supervision.models import CaseFact, Rollup
-from govhall.supervision.rollups import rebuild, rollup_snapshot
+from govhall.supervision.models import CaseFact, Rollup, RollupMonth
+from govhall.supervision.rollups import month_snapshot, rebuild, rollup_snapshot
 
 
 def rejects_of(outcome) -> list[dict[str, str]]:
@@ -79,7 +79,18 @@ def test_each_rule_rejects_its_row_naming_field_and_rule(county, make_csv):
     assert [r["行号"] for r in rejects] == [str(i + 2) for i in range(len(CASES))]
     for reject, (changes, reason) in zip(rejects, CASES, strict=True):
         assert reason in reject["错误原因"], (changes, reject["错误原因"])
-        assert all(reject[h] == v for h, v in changes.items())  # the original values are kept
+        for h, v in changes.items():  # the original values are kept, but never an ID number in clear
+            assert reject[h] == (mask_id(v) if h == "申请人证件号码" else v)
+
+
+def test_the_rejects_file_masks_id_numbers_and_defuses_formulas(county, make_csv):
+    bad_id = PERSON_ID[:17] + ("1" if PERSON_ID[17] != "1" else "2")
+    path = make_csv([good_row(county, 1, 申请人证件号码=bad_id, 受理人='=HYPERLINK("http://x")')])
+
+    reject = rejects_of(import_history(path=path, source="old"))[0]
+
+    assert reject["申请人证件号码"] == bad_id[:6] + "********" + bad_id[-4:]
+    assert reject["受理人"].startswith("'=")
 
 
 def test_out_of_order_times_are_kept_as_they_are(county, make_csv):
@@ -141,20 +152,21 @@ def test_resumed_import_ends_like_an_import_that_never_stopped(county, make_csv)
     assert CaseFact.objects.count() == 9  # two batches of five, one row rejected
     resumed = import_history(path=path, source="old", batch_size=5)
     facts = sorted(CaseFact.objects.values_list("external_id", "accepted_on", "staff_id"))
-    rollups = rollup_snapshot()
+    rollups, months = rollup_snapshot(), month_snapshot()
     rejected = rejects_of(resumed)
 
     CaseFact.objects.all().delete()
     Rollup.objects.all().delete()
+    RollupMonth.objects.all().delete()
     clean = import_history(path=path, source="old", batch_size=5)
 
     assert (resumed.read, resumed.imported, resumed.duplicates, resumed.rejected) == (23, 21, 0, 2)
     assert (clean.read, clean.imported, clean.rejected) == (23, 21, 2)
     assert sorted(CaseFact.objects.values_list("external_id", "accepted_on", "staff_id")) == facts
-    assert rollup_snapshot() == rollups
+    assert rollup_snapshot() == rollups and month_snapshot() == months
     assert rejected == rejects_of(clean) and [r["行号"] for r in rejected] == ["6", "19"]
     rebuild()
-    assert rollup_snapshot() == rollups
+    assert rollup_snapshot() == rollups and month_snapshot() == months and months
 
 
 def test_excel_file_imports_like_csv(county, make_csv, tmp_path):

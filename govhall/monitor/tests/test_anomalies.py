@@ -59,7 +59,12 @@ def test_department_dashboard_counts_its_hits_waiting_for_review(client, dept_ad
     response = client.get("/staff/monitor/", {"month": "2026-03"})
     figures = dict(response.context["board"].anomalies)
     assert figures["待复核异常"] == 1 and figures["交办任务"] == 2
-    assert f"/staff/anomalies/?department={market_anomalies.pk}&amp;status=pending" in response.content.decode()
+    html = response.content.decode()
+    assert "/staff/anomalies/?department=" not in html  # the hit list is 404 for a department admin
+    assert 'href="/staff/anomalies/tasks/"' in html
+    page = client.get(f"/staff/monitor/departments/{market_anomalies.pk}/", {"month": "2026-03"})
+    assert page.context["anomalies_url"] == "/staff/anomalies/tasks/"
+    assert client.get(page.context["anomalies_url"]).status_code == 200
 
 
 def test_supervisor_follows_a_red_department_to_its_anomalies(client, supervisor, market_anomalies):
@@ -77,3 +82,22 @@ def test_tasks_answered_late_lose_their_points(market_anomalies):
     assert (line.numerator, line.denominator, line.points) == (1, 2, 2.5)
     # 75.83 + 2.5 of 85 → 92.15
     assert card.score == 92.15
+
+
+def test_a_task_to_a_window_does_not_count_in_the_departments_scorecard(market_anomalies, county, supervisor):
+    SupervisionTask.objects.create(
+        number="JB3",
+        title="窗口",
+        description="请整改",
+        target_kind="window",
+        window=county.windows["综合1"],
+        centre=county.centre,
+        department=market_anomalies,  # as older window tasks carried the hits' department
+        created_by=supervisor,
+        created_at=_aware(dt.date(2026, 3, 3)),
+        due_days=5,
+        due_date=dt.date(2026, 3, 10),
+    )
+    card = next(c for c in department_scorecards(month_period(MONTH), today=dt.date(2026, 5, 1)) if c.department_id == market_anomalies.pk)
+    line = card.line("task_on_time")
+    assert (line.numerator, line.denominator) == (1, 2)

@@ -121,3 +121,15 @@ def test_dashboard_api_gives_the_chart_data(client, supervisor, facts):
     assert by_name["市场监管局"]["red"]["overdue_rate"] is True
     assert body["charts"]["series"]["month"]["labels"][-1] == "2026-03"
     assert {d["code"] for d in body["definitions"]} >= {"bad_rating_rate", "overdue_rate", "rejection_rate", "online_rate"}
+
+
+def test_the_department_cases_export_is_cut_at_the_row_limit_with_a_note(client, supervisor, facts, county, monkeypatch):
+    from govhall.monitor import views_staff
+
+    market = county.departments["市场监管局"]
+    monkeypatch.setattr(views_staff, "EXPORT_LIMIT", 1)
+    client.force_login(supervisor)
+    url = reverse("monitor_staff:department-cases", args=[market.pk])
+    export = client.get(url, {"indicator": "online_rate", "which": "rest", "month": "2026-03", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    assert len(rows) == 3 and rows[1][0] in ("T0008", "T0009") and "缩小筛选范围" in rows[2][0]

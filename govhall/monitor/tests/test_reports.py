@@ -68,3 +68,17 @@ def test_report_api_starts_and_reports_status(client, supervisor, facts, django_
     assert [r["month"] for r in client.get("/api/monitor/reports").json()] == ["2026-03"]
     bad = client.post("/api/monitor/reports", {"month": "March"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["detail"][0]["field"] == "month"
+
+
+def test_a_second_report_job_is_refused_while_one_is_running_unless_it_stalled(supervisor):
+    from django.utils import timezone
+
+    from govhall.core.errors import ValidationError
+
+    first = services.report_start(actor=supervisor, month="2026-03")
+    Job.objects.filter(pk=first.pk).update(status=Job.STATUS_RUNNING, started_at=timezone.now())
+    with pytest.raises(ValidationError) as error:
+        services.report_start(actor=supervisor, month="2026-02")
+    assert error.value.errors[0].rule == "already_running"
+    Job.objects.filter(pk=first.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))  # silent: its worker is gone
+    assert services.report_start(actor=supervisor, month="2026-02").pk != first.pk

@@ -6,6 +6,8 @@
   var data = JSON.parse(holder.textContent);
   var codes = Object.keys(data.names);
   var colours = ["#c0392b", "#e67e22", "#8e44ad", "#1f5fa8"];
+  // Tooltips are HTML: every string from the database goes through this (axis tooltips escape by themselves).
+  var esc = function (s) { return echarts.format.encodeHTML(String(s === null || s === undefined ? "" : s)); };
   var pct = function (v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%"; };
   var axisPct = function (extra) {
     var axis = { type: "value", axisLabel: { formatter: function (v) { return +(v * 100).toFixed(2) + "%"; } } };
@@ -97,7 +99,7 @@
       tooltip: {
         formatter: function (p) {
           var v = p.data || {};
-          return p.name + "<br>受理 " + (v.value || 0) + " 件<br>超期率 " + pct(v.overdue_rate) + "<br>差评率 " + pct(v.bad_rating_rate);
+          return esc(p.name) + "<br>受理 " + esc(v.value || 0) + " 件<br>超期率 " + esc(pct(v.overdue_rate)) + "<br>差评率 " + esc(pct(v.bad_rating_rate));
         }
       },
       series: [{

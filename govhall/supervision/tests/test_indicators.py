@@ -193,3 +193,19 @@ def test_whole_months_read_the_month_rows_and_agree_with_the_day_rows(county):
     assert [(r.period, r.counts) for r in by_month] == [(r.period, r.counts) for r in by_day]
     total = indicators.totals("county", day(10, 1), day(12, 31))[0]
     assert (total.counts["accepted"], total.counts["decided"], total.counts["rejected"]) == (2, 2, 1)
+
+
+def test_months_years_and_totals_over_partial_months_add_month_rows_and_day_rows(county):
+    # Whole months come from the month rows, the partial months at either end from the day rows.
+    for accepted_on in (day(10, 15), day(10, 31), day(11, 2), day(11, 30), day(12, 1), day(12, 20)):
+        fact(county, status="in_progress", accepted_on=accepted_on)
+    start, end = day(10, 20), day(12, 10)
+    months = indicators.table("department", "month", start, end)
+    assert [(r.period, r.counts["accepted"]) for r in months] == [(day(10, 1), 1), (day(11, 1), 2), (day(12, 1), 1)]
+    assert [(r.period, r.counts["accepted"]) for r in indicators.table("county", "year", start, end)] == [(day(1, 1), 4)]
+    assert [(r.period, r.counts["accepted"]) for r in indicators.totals("department", start, end)] == [(start, 4)]
+    assert indicators.totals("department", start, end)[0].values["online_rate"] == 0
+    # Only whole months, and only part of one month.
+    assert [r.counts["accepted"] for r in indicators.table("county", "month", day(11, 1), day(11, 30))] == [2]
+    assert [r.counts["accepted"] for r in indicators.table("county", "month", day(11, 2), day(11, 29))] == [1]
+    assert [r.counts["accepted"] for r in indicators.totals("county", day(10, 1), day(12, 31))] == [6]

@@ -190,3 +190,16 @@ def test_the_demo_phase_projects_cases_loaded_with_projection_suspended_and_is_i
     load_supervision_demo(report=again, log=lambda message: None)
     assert not again.changed
     assert Rollup.objects.get(dim="county").accepted == 1
+
+
+def test_adding_stored_facts_of_a_relation_with_parameters_equals_applying_them_in_python(county):
+    rows = _batch(county)
+    rollups.apply_facts(rows)
+    expected = rollups.rollup_snapshot(), rollups.month_snapshot()
+    Rollup.objects.all().delete()
+    RollupMonth.objects.all().delete()
+    ids = sorted(r.pk for r in CaseFact.objects.all())
+    table = CaseFact._meta.db_table
+    rollups.add_stored(table, "id BETWEEN %s AND %s", [ids[0], ids[14]])
+    rollups.add_stored(table, "id BETWEEN %s AND %s", [ids[15], ids[-1]])
+    assert (rollups.rollup_snapshot(), rollups.month_snapshot()) == expected

@@ -1,6 +1,6 @@
 """Import a history file (CSV or .xlsx in the documented column set) into the supervision facts:
 
-    manage.py import_history FILE --source CODE [--batch 5000]
+    manage.py import_history FILE --source CODE [--batch 20000]
 
 Prints progress. Run again with the same file and source after an interruption: it continues at
 the first row not yet committed. The rejects file's path is printed at the end.
