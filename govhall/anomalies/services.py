@@ -19,9 +19,8 @@ from govhall.anomalies import permissions
 from govhall.anomalies.models import AnomalyHit, Review, Suggestion, SupervisionTask, TaskAnswer, TaskEvent
 from govhall.core.calendar import add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
-from govhall.core.jobs import job_create, job_last_activity
+from govhall.core.jobs import job_create, job_in_progress
 from govhall.core.models import Job
-from govhall.core.views_jobs import SILENT_TOO_LONG
 from govhall.org.models import Department, Window
 
 SCAN_JOB_KIND = "anomalies.scan"
@@ -274,17 +273,6 @@ def suggestion_add(*, actor, task: SupervisionTask, text: str) -> Suggestion:
 
 
 # --- scanning -------------------------------------------------------------------------------------
-
-
-def job_in_progress(kind: str) -> Job | None:
-    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
-    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
-    now = timezone.now()
-    for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
-        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
-        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
-            return job
-    return None
 
 
 def scan_start(*, actor) -> Job:

@@ -9,7 +9,6 @@ only; tasks also for the department or centre that answers them; everyone else g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -42,7 +41,7 @@ from govhall.anomalies.selectors import (
 )
 from govhall.cases.models import Case
 from govhall.core.errors import DomainError
-from govhall.core.http import local_time, remaining_label, xlsx_response
+from govhall.core.http import capped_rows, local_time, remaining_label, xlsx_response
 from govhall.core.jobs import jobs_for_user
 from govhall.org.models import Department, Window
 from govhall.ratings.models import Rating
@@ -111,15 +110,6 @@ HIT_HEADER = [
 
 # Rows in one Excel export at most; past it the sheet ends with a line asking to narrow the filter.
 EXPORT_LIMIT = 50_000
-
-
-def capped_rows(rows: Iterable[list[Any]], limit: int) -> Iterator[list[Any]]:
-    """The first `limit` rows; when there are more, a last row saying the list was cut."""
-    for n, row in enumerate(rows):
-        if n >= limit:
-            yield [_("列表过长，仅导出前 %(n)d 条，请缩小筛选范围后再导出") % {"n": limit}]
-            return
-        yield row
 
 
 def _export_hits(qs) -> HttpResponse:

@@ -1,6 +1,6 @@
 """What views share: the htmx request type, download headers, Excel lists, local times."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -74,6 +74,15 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[
     """One list as a one-sheet workbook named after it and today's date."""
     content = xlsx_bytes([(filename, header, rows, widths)])
     return xlsx_download(content, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def capped_rows(rows: Iterable[Sequence[Any]], limit: int) -> Iterator[Sequence[Any]]:
+    """The first `limit` rows; when there are more, a last row saying the list was cut."""
+    for n, row in enumerate(rows):
+        if n >= limit:
+            yield [_("列表过长，仅导出前 %(n)d 条，请缩小筛选范围后再导出") % {"n": limit}]
+            return
+        yield row
 
 
 def local_time(value: datetime | None) -> str:

@@ -33,6 +33,10 @@ from django.utils import timezone, translation
 
 from govhall.core.models import Job
 
+# A job silent for longer than this has lost its worker: the job page says so, and a new job of
+# its kind may be started (`job_in_progress`).
+SILENT_TOO_LONG = dt.timedelta(minutes=10)
+
 # Seconds between two progress writes of one job; the page asks every second.
 PROGRESS_INTERVAL = 0.5
 
@@ -59,6 +63,17 @@ def job_last_activity(job: Job) -> dt.datetime | None:
     except FileNotFoundError:
         pass
     return max(moments) if moments else None
+
+
+def job_in_progress(kind: str) -> Job | None:
+    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
+    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
+    now = timezone.now()
+    for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
+        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
+        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
+            return job
+    return None
 
 
 def _forget_progress(job_id: int) -> None:

@@ -17,14 +17,13 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
 from govhall.core.http import HtmxHttpRequest
-from govhall.core.jobs import get_job_for_user, job_last_activity
+from govhall.core.jobs import SILENT_TOO_LONG, get_job_for_user, job_last_activity
 from govhall.core.models import Job
 
 # After this long in the queue the page says that the background worker does not seem to run.
 QUEUED_TOO_LONG = dt.timedelta(seconds=5)
 # A running job that reported nothing for this long has most likely lost its worker (killed or
 # restarted): an import is one transaction, so nothing of it was saved and it can be run again.
-SILENT_TOO_LONG = dt.timedelta(minutes=10)
 
 
 def _page_templates(job: Job) -> list[str]:

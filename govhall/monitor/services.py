@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import PermissionDenied, ValidationError
-from govhall.core.jobs import job_create, job_last_activity
+from govhall.core.jobs import job_create, job_in_progress
 from govhall.core.models import Job
-from govhall.core.views_jobs import SILENT_TOO_LONG
 from govhall.monitor.figures import month_start, parse_month
 
 REPORT_JOB_KIND = "monitor.report"
@@ -26,17 +25,6 @@ def report_month(value: str, today: dt.date | None = None) -> dt.date:
     if month > month_start(today or timezone.localdate()):
         raise ValidationError("month", "future", _("不能生成尚未开始的月份的月报。"))
     return month
-
-
-def job_in_progress(kind: str) -> Job | None:
-    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
-    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
-    now = timezone.now()
-    for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
-        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
-        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
-            return job
-    return None
 
 
 def report_start(*, actor, month: str) -> Job:

@@ -3,9 +3,6 @@ cases, the 考核评价 scorecards and the 监管月报. Anything out of the use
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govhall.core.errors import DomainError
-from govhall.core.http import xlsx_bytes, xlsx_download, xlsx_response
+from govhall.core.http import capped_rows, xlsx_bytes, xlsx_download, xlsx_response
 from govhall.monitor import services
 from govhall.monitor.dashboard import anomalies_url, build_dashboard
 from govhall.monitor.figures import (
@@ -116,15 +113,6 @@ def department(request: HttpRequest, department_id: int) -> HttpResponse:
 
 # Rows in one Excel export at most; past it the sheet ends with a line asking to narrow the filter.
 EXPORT_LIMIT = 50_000
-
-
-def capped_rows(rows: Iterable[list[Any]], limit: int) -> Iterator[list[Any]]:
-    """The first `limit` rows; when there are more, a last row saying the list was cut."""
-    for n, row in enumerate(rows):
-        if n >= limit:
-            yield [_("列表过长，仅导出前 %(n)d 条，请缩小筛选范围后再导出") % {"n": limit}]
-            return
-        yield row
 
 
 def _case_url(fact) -> str:
