@@ -1,7 +1,8 @@
 """JSON API of histimport under /api/histimport/ (supervisors and sysadmins):
 
 - `GET /columns` the column set of a history file;
-- `GET /runs` the latest imports, `GET /runs/{id}` one import with its counts and progress.
+- `GET /runs` the latest imports, `GET /runs/{id}` one import with its counts and progress;
+  `stalled` is true for a queued or running import whose worker is gone (continue it on the page).
 Uploading stays on the page (a file of hundreds of megabytes is a form upload, not JSON).
 """
 
@@ -15,7 +16,7 @@ from ninja.security import django_auth
 
 from govhall.histimport.columns import COLUMNS
 from govhall.histimport.models import ImportRun
-from govhall.histimport.selectors import get_run_for_user, runs_for_user
+from govhall.histimport.selectors import get_run_for_user, run_stalled, runs_for_user
 from govhall.histimport.services import PERMISSION
 
 router = Router(tags=["历史办件导入"], auth=django_auth)
@@ -32,6 +33,7 @@ class RunOut(Schema):
     source: str
     file_name: str
     status: str
+    stalled: bool
     rows_done: int
     rows_total: int
     percent: int
@@ -49,6 +51,7 @@ def _out(run: ImportRun) -> RunOut:
         source=run.source,
         file_name=run.file_name,
         status=run.status,
+        stalled=run_stalled(run),
         rows_done=run.rows_done,
         rows_total=run.rows_total,
         percent=run.percent,

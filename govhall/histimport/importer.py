@@ -123,19 +123,22 @@ def import_history(
     seconds_before = run.seconds
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_RUNNING, started_at=run.started_at or timezone.now(), error="")
     run.refresh_from_db()
-    if not run.rows_total:
-        run.rows_total = estimate_rows(path)
-        ImportRun.objects.filter(pk=run.pk).update(rows_total=run.rows_total)
-
-    rows = read_rows(path)
-    header = next(rows, None)
-    if header is None:
-        _fail(run, _("文件是空的"))
-        raise ValidationError("file", "empty", _("文件是空的"))
+    # A file that cannot be read at all (missing, empty, a refused workbook, no header we know)
+    # fails the run here, with the reason: it must not stay 导入中.
     try:
+        if not run.rows_total:
+            run.rows_total = estimate_rows(path)
+            ImportRun.objects.filter(pk=run.pk).update(rows_total=run.rows_total)
+        rows = read_rows(path)
+        header = next(rows, None)
+        if header is None:
+            raise ValidationError("file", "empty", _("文件是空的"))
         parser = RowParser(header, source, References(), timezone.now())
     except ValidationError as exc:
-        _fail(run, str(exc.errors[0].message))
+        _fail(run, "；".join(str(e.message) for e in exc.errors))
+        raise
+    except Exception as exc:
+        _fail(run, _("无法读取文件：%(error)s") % {"error": exc})
         raise
 
     # The rejects file: cut back to what was committed, so a resumed import writes no row twice.

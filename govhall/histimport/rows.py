@@ -27,6 +27,7 @@ CST = dt.timezone(dt.timedelta(hours=8), "CST")
 ONLINE = ("online", "mobile")
 BATCH = 5000
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+EARLIEST_TEXT = "2000-01-01 00:00:00"
 SOURCE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_SMALL = 32767  # PositiveSmallIntegerField
 SMALL_NUMBERS = {str(n): n for n in range(1000)}  # most counts and limits: a lookup, not int()
@@ -214,7 +215,7 @@ def _off_hours_function(now: dt.datetime) -> Callable[[dt.datetime], int]:
     years, offdays = calendar.years, calendar.offdays
 
     def off_hours(moment: dt.datetime) -> int:
-        local = moment.astimezone(CST)
+        local = moment if moment.tzinfo == CST else moment.astimezone(CST)
         if not OFFICE_START <= local.time() < OFFICE_END:
             return 1
         day = local.date()
@@ -233,12 +234,15 @@ class RowParser:
         self.refs = refs
         self.default_source = default_source
         self.now = now
+        self.now_text = now.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
         self.index = {h.strip().lstrip("\ufeff"): i for i, h in enumerate(header)}
         missing = [h for h in cols.REQUIRED if h not in self.index]
         if missing:
             raise ValidationError("file", "missing_columns", _("文件缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
         self.width = len(header)
         self.positions = [self.index.get(h) for h in cols.HEADERS]
+        # The template's own column order (the usual case): the cells are taken as they come.
+        self.in_order = self.positions == list(range(len(cols.HEADERS)))
         self.applicant_key = lru_cache(maxsize=200_000)(self._applicant_key)
         self.key_of = applicant_key
         self.off_hours = _off_hours_function(now)
@@ -284,11 +288,19 @@ class RowParser:
         return self.key_of(number), ""
 
     def _moment(self, text: str, header: str, errors: list[str]) -> dt.datetime | None:
-        if len(text) == 19 and text[4] == "-" and text[10] == " ":
+        if len(text) == 19 and text[4] == "-" and text[10] == " " and text[13] == ":" and text[16] == ":":
+            # The usual “YYYY-MM-DD HH:MM:SS”, Beijing time: compared as text with the bounds in
+            # the same form (the same order as the moments', and several times cheaper).
             try:
                 value = dt.datetime.fromisoformat(text + "+08:00")
             except ValueError:
-                value = None
+                errors.append(f"{header}：{self.messages['datetime']}")
+                return None
+            if text > self.now_text:
+                errors.append(f"{header}：{self.messages['future']}")
+            elif text < EARLIEST_TEXT:
+                errors.append(f"{header}：{self.messages['too_early']}")
+            return value
         else:
             try:
                 value = dt.datetime.fromisoformat(text.replace("/", "-"))
@@ -328,7 +340,10 @@ class RowParser:
         errors: list[str] = []
         if len(row) < self.width:
             row = row + [""] * (self.width - len(row))
-        c = [row[i].strip() if i is not None else "" for i in self.positions]
+        if self.in_order:
+            c = list(map(str.strip, row[: len(self.positions)]))
+        else:
+            c = [row[i].strip() if i is not None else "" for i in self.positions]
         (
             source_text, external_id, item_code, department_text, centre_text, window_text, staff_text, decider_text,
             kind_text, id_text, channel_text, submitted_text, accepted_text, decided_text, finished_text, decision_text,

@@ -1,26 +1,62 @@
-"""Read paths of the history import: who sees which runs."""
+"""Read paths of the history import: who sees which runs, and whether a run has lost its worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from govhall.core.jobs import SILENT_TOO_LONG, job_last_activity
+from govhall.core.models import Job
 from govhall.histimport.models import ImportRun
 from govhall.histimport.services import PERMISSION
+
+
+class RunState(NamedTuple):
+    """A run as the runs page lists it."""
+
+    run: ImportRun
+    stalled: bool
+
+
+def run_stalled(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
+    """A queued or running run whose job lost its worker: the job is queued, or running without a
+    progress report, for longer than the job page's SILENT_TOO_LONG (the rule of
+    `core.jobs.job_in_progress`), or it ended without ending the run. Such a run may be continued
+    (继续, or the same file uploaded again). A run without a job (the command line) is never called
+    stalled: only its command knows whether it still runs."""
+    if run.status not in (ImportRun.STATUS_QUEUED, ImportRun.STATUS_RUNNING) or run.job is None:
+        return False
+    job = run.job
+    if job.status == Job.STATUS_QUEUED:
+        seen = job.created_at
+    elif job.status == Job.STATUS_RUNNING:
+        seen = job_last_activity(job) or job.created_at
+    else:
+        return True  # the job ended and the run did not: nothing works on it any more
+    return (now or timezone.now()) - seen > SILENT_TOO_LONG
 
 
 def runs_for_user(*, user, limit: int = 20) -> QuerySet[ImportRun]:
     """The latest runs; every holder of the import permission (supervisors, sysadmins) sees all."""
     if not user.has_perm(PERMISSION):
         return ImportRun.objects.none()
-    return ImportRun.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]
+    return ImportRun.objects.select_related("created_by", "job").order_by("-created_at", "-id")[:limit]
+
+
+def run_states_for_user(*, user, limit: int = 20) -> list[RunState]:
+    """The latest runs with whether each has stalled, for the runs page."""
+    now = timezone.now()
+    return [RunState(run, run_stalled(run, now=now)) for run in runs_for_user(user=user, limit=limit)]
 
 
 def get_run_for_user(*, user, run_id: int) -> ImportRun:
-    run = ImportRun.objects.filter(pk=run_id).first() if user.has_perm(PERMISSION) else None
+    run = ImportRun.objects.select_related("job").filter(pk=run_id).first() if user.has_perm(PERMISSION) else None
     if run is None:
         raise Http404
     return run

@@ -1,9 +1,17 @@
 """Staff pages of the history import, at /staff/histimport/: upload a file, follow the runs (their
-progress bars refresh with htmx), download a run's rejects file, and the column templates."""
+progress bars refresh with htmx; a run whose worker is gone shows 已中断 and 继续), download a run's
+rejects file, and the column templates.
+
+A file of hundreds of MB is an ordinary form upload: Django streams a file over
+FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file (DATA_UPLOAD_MAX_MEMORY_SIZE counts only the other
+fields), the job moves it under MEDIA_ROOT, and the service refuses one over
+GOVHALL_HISTIMPORT_MAX_BYTES."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +25,12 @@ from govhall.histimport import columns, selectors, services
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("文件（CSV 或 Excel）"))
     source = forms.CharField(label=_("来源系统代码"), max_length=32, help_text=_("如 qhzw2019；文件中“来源系统”列为空的行用此代码"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("至多%(limit)d MB；更大的文件请按年份等拆分") % {
+            "limit": settings.GOVHALL_HISTIMPORT_MAX_BYTES >> 20
+        }
 
 
 def _require(user) -> None:
@@ -36,7 +50,10 @@ def import_page(request):
             failure = exc.errors
         else:
             return redirect("histimport_staff:runs")
-    context = {"form": form, "failure": failure, "runs": selectors.runs_for_user(user=request.user), "columns": columns.COLUMNS}
+    runs = selectors.run_states_for_user(user=request.user)
+    # The list refreshes itself while a run is being imported (not for a stalled one: nothing moves).
+    polling = any(state.run.status in services.IN_PROGRESS and not state.stalled for state in runs)
+    context = {"form": form, "failure": failure, "runs": runs, "polling": polling, "columns": columns.COLUMNS}
     if request.htmx and request.method == "GET":
         return render(request, "histimport/staff/_runs.html", context)
     return render(request, "histimport/staff/runs.html", context, status=400 if request.method == "POST" else 200)
@@ -48,8 +65,9 @@ def resume(request, run_id: int):
     run = selectors.get_run_for_user(user=request.user, run_id=run_id)
     try:
         services.histimport_resume(actor=request.user, run=run)
-    except DomainError:
-        pass  # not stopped (any more): the list shows its state
+    except DomainError as exc:
+        for error in exc.errors:  # not stopped (any more), or its file is gone: say why above the list
+            messages.error(request, error.message)
     return redirect("histimport_staff:runs")
 
 

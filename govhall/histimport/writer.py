@@ -1,7 +1,9 @@
 """Writing a batch of parsed rows: the facts not yet present, and their rollup counts.
 
-- PostgreSQL: COPY into a temporary staging table, then INSERT … SELECT … ON CONFLICT (source,
-  external_id) DO NOTHING RETURNING id — only the rows really inserted come back;
+- PostgreSQL: COPY into a temporary staging table, delete from it the facts already present, then
+  a plain INSERT … SELECT; a transaction-level advisory
+  lock per source system keeps two imports of one source from inserting between the check and
+  the insert;
 - SQLite: INSERT OR IGNORE with executemany; under BEGIN IMMEDIATE nobody else writes, so the
   rows past the highest id before the insert are exactly the batch's new ones.
 
@@ -24,6 +26,9 @@ from govhall.histimport.rows import _DATETIME_COLUMNS, _POS, FACT_COLUMNS
 from govhall.supervision.models import CaseFact
 
 # --- writing batches ---------------------------------------------------------------------------
+
+# The first key of the advisory locks taken per source system (the second is the source's hash).
+LOCK_CLASS = 7007
 
 
 def _other_columns() -> list[tuple[str, Any]]:
@@ -63,7 +68,6 @@ class Writer:
         with raw.cursor() as cursor:
             if not self.staged:
                 cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS histimport_stage AS SELECT {column_list} FROM {self.table} WITH NO DATA")
-                cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS histimport_new AS SELECT id, {column_list} FROM {self.table} WITH NO DATA")
                 cursor.execute(
                     "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = 'histimport_stage'::regclass AND attnum > 0 AND NOT attisdropped"
                 )
@@ -73,22 +77,30 @@ class Writer:
             # A batch need not wait for its WAL to reach the disk: a crash loses at most the last
             # batches together with their checkpoint (same transaction), and resuming redoes them.
             cursor.execute("SET LOCAL synchronous_commit = off")
-            cursor.execute("TRUNCATE histimport_stage, histimport_new")
+            # Imports of one source system take turns, batch by batch (a lock held until the
+            # batch commits): between the check for facts already present below and the insert,
+            # nobody else adds a fact of these sources (live facts are govhall's, which no import
+            # may use), so the plain INSERT cannot collide and the staged rows are exactly the new ones.
+            for source in sorted({row[0] for row in rows}):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_CLASS, source])
+            cursor.execute("TRUNCATE histimport_stage")
             # Binary COPY: psycopg's C dumpers format the values, far cheaper than text in Python.
             with cursor.copy(f"COPY histimport_stage ({column_list}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(self.types)
                 write = copy.write_row
                 for row in rows:
                     write(row + extra)
-            # The rows really inserted are kept aside for their rollups (a few thousand, scanned 21 times).
+            # Only new facts stay staged (the batch's rows are unique by source and 办件编号 already:
+            # the parser keeps the first of a repeated one).
             cursor.execute(
-                f"WITH inserted AS (INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM histimport_stage "
-                f"ON CONFLICT (source, external_id) DO NOTHING RETURNING id, {column_list}) "
-                "INSERT INTO histimport_new SELECT * FROM inserted"
+                f"DELETE FROM histimport_stage s USING {self.table} f WHERE f.source = s.source AND f.external_id = s.external_id"
             )
+            # Measured on 200,000 rows: 36 µs per row with ON CONFLICT … RETURNING into a second
+            # temporary table for the rollups, against 25 µs for this DELETE and INSERT.
+            cursor.execute(f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM histimport_stage")
             count = cursor.rowcount
             if count:
-                rollups_add_postgres(cursor, "histimport_new")
+                rollups_add_postgres(cursor, "histimport_stage")
         return count
 
     def _insert_sqlite(self, rows: list[list[Any]], extra: list[Any]) -> int:
@@ -123,20 +135,31 @@ class Writer:
 
 def _rollup_aggregate_sql(relation: str) -> str:
     """One statement summing the counters of every fact in `relation` (the rows a batch inserted)
-    per (dim, key, day) for all dimensions at once: each fact is fanned out to its (dim, key)
-    pairs with a LATERAL VALUES list, so the batch is scanned once per date instead of once per
-    dimension and date. The rules are supervision.rollups.COUNTERS' SQL, the ones `rebuild()`
-    sums (rebuild equals incremental is tested)."""
+    per (dim, key, day) for all dimensions at once. Per date, each fact's counters are computed
+    once (the inner SELECT) and summed for every dimension in one pass with GROUPING SETS (the
+    whole county, then each dimension's key with the day); a fact without a key of a dimension
+    (no window, say) counts only in the others. Partial sums are cast to integer so that the outer
+    sum is a bigint, not a numeric. The rules are supervision.rollups.COUNTERS' SQL, the ones
+    `rebuild()` sums (rebuild equals incremental is tested). Measured on 20,000 facts: 11 µs per
+    fact, against 28 µs when each fact was fanned out to its (dim, key) rows and hashed."""
     from govhall.supervision.rollups import _BY_DATE, _DATE_SQL_CONDITION, COUNTER_NAMES, COUNTERS, DIM_ATTRS
 
-    pairs = ", ".join(f"('{dim}', " + ("''" if attr is None else f"CAST({attr} AS TEXT)") + ")" for dim, attr in DIM_ATTRS.items())
+    keyed = [(dim, attr) for dim, attr in DIM_ATTRS.items() if attr is not None]
+    (county,) = [dim for dim, attr in DIM_ATTRS.items() if attr is None]
+    attrs = ", ".join(attr for _dim, attr in keyed)
+    sets = ", ".join(["(d)", *(f"({attr}, d)" for _dim, attr in keyed)])
+    dim_sql = "CASE " + " ".join(f"WHEN GROUPING({attr}) = 0 THEN '{dim}'" for dim, attr in keyed) + f" ELSE '{county}' END"
+    key_sql = "COALESCE(" + ", ".join(f"CASE WHEN GROUPING({attr}) = 0 THEN CAST({attr} AS TEXT) END" for _dim, attr in keyed) + ", '')"
+    has_key = " AND ".join(f"(GROUPING({attr}) = 1 OR {attr} IS NOT NULL)" for _dim, attr in keyed)
     branches = []
     for date_attr, counters in _BY_DATE:
         names = {c.name for _i, c in counters}
-        columns = ", ".join((f"SUM({c.sql})" if c.name in names else "0") + f" AS {c.name}" for c in COUNTERS)
+        inner = ", ".join(f"({c.sql}) AS {c.name}" for c in COUNTERS if c.name in names)
+        columns = ", ".join((f"CAST(SUM({c.name}) AS INTEGER)" if c.name in names else "0") + f" AS {c.name}" for c in COUNTERS)
         branches.append(
-            f"SELECT dk.dim, dk.k, {date_attr} AS d, {columns} FROM {relation} CROSS JOIN LATERAL (VALUES {pairs}) AS dk(dim, k) "
-            f"WHERE {_DATE_SQL_CONDITION[date_attr]} AND dk.k IS NOT NULL GROUP BY dk.dim, dk.k, {date_attr}"
+            f"SELECT {dim_sql} AS dim, {key_sql} AS k, d, {columns} "
+            f"FROM (SELECT {attrs}, {date_attr} AS d, {inner} FROM {relation} WHERE {_DATE_SQL_CONDITION[date_attr]}) AS f "
+            f"GROUP BY GROUPING SETS ({sets}) HAVING {has_key}"
         )
     sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTER_NAMES)
     return f"SELECT dim, k, d, {sums} FROM ({' UNION ALL '.join(branches)}) AS parts GROUP BY dim, k, d"
@@ -152,6 +175,9 @@ def rollups_add_postgres(cursor: Any, relation: str) -> None:
     sums = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
     cursor.execute("CREATE TEMP TABLE IF NOT EXISTS histimport_agg AS " + _rollup_aggregate_sql(relation) + " WITH NO DATA")
     cursor.execute("TRUNCATE histimport_agg")
+    # A batch fans out to about seven (dim, key, day) rows per fact and date: hashed in memory,
+    # not in batches spilled to disk (the default work_mem is 4 MB).
+    cursor.execute("SET LOCAL work_mem = '64MB'")
     cursor.execute("INSERT INTO histimport_agg " + _rollup_aggregate_sql(relation))
     cursor.execute(
         f"INSERT INTO {DAY.table} ({', '.join(DAY.columns)}) SELECT dim, k, d, {counters} FROM histimport_agg "

@@ -134,6 +134,11 @@ MEDIA_ROOT = VAR_DIR / "media"  # never served directly; downloads go through pe
 # Applicants' materials (PDF, JPEG, PNG): the largest file accepted, and what Django buffers.
 GOVHALL_UPLOAD_MAX_BYTES = int(os.environ.get("GOVHALL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GOVHALL_UPLOAD_MAX_BYTES + 1024 * 1024
+# History import (docs/history-import.md): the largest file accepted (a 1.5M-row CSV is ~450 MB; Django
+# streams a file upload to a temporary file, DATA_UPLOAD_MAX_MEMORY_SIZE counts only the form fields),
+# and the most an .xlsx may unpack to (openpyxl reads the shared strings into memory).
+GOVHALL_HISTIMPORT_MAX_BYTES = int(os.environ.get("GOVHALL_HISTIMPORT_MAX_BYTES", str(2 * 1024**3)))
+GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED", str(1024**3)))
 # 容缺受理: working days the applicant has to bring the missing materials, unless the clerk sets it.
 GOVHALL_RONGQUE_DAYS = int(os.environ.get("GOVHALL_RONGQUE_DAYS", "10"))
 # 网上预约: this many no-shows within 30 days block new bookings for GOVHALL_NOSHOW_BLOCK_DAYS days.

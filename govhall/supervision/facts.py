@@ -59,7 +59,7 @@ def applicant_key(id_number: str) -> str:
     value = (id_number or "").strip().upper()
     if not value:
         return ""
-    return hmac.new(settings.GOVHALL_APPLICANT_KEY.encode(), value.encode(), "sm3").hexdigest()
+    return hmac.digest(settings.GOVHALL_APPLICANT_KEY.encode(), value.encode(), "sm3").hex()
 
 
 class WorkdayCalendar:

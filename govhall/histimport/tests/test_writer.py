@@ -1,0 +1,105 @@
+"""How the importer writes: the rollups of facts without a window, centre or staff; two imports of
+one source at the same moment; and the references of a fact, which the database no longer
+checks, still protected by the ORM."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import ProtectedError
+
+from govhall.histimport.importer import import_history
+from govhall.histimport.tests.conftest import good_row
+from govhall.supervision.models import CaseFact, Rollup
+from govhall.supervision.rollups import month_snapshot, rebuild, rollup_snapshot
+
+
+def test_rollups_of_facts_missing_some_dimensions_equal_a_rebuild(county, make_csv):
+    rows = [
+        good_row(county, 1),
+        good_row(county, 2, 办理渠道="网上办", 服务中心="", 窗口号="", 受理人="", 跑动次数="0"),
+        good_row(county, 3, 窗口号="", 决定="不予", 评价等级="1"),
+        good_row(county, 4, 受理人="", 决定人="", 决定="", 决定时间="", 办结时间="", 评价等级="", 评价时间=""),
+        good_row(county, 5, 受理时间="2024-03-13 19:30:00", 是否超期="是"),
+    ]
+    import_history(path=make_csv(rows), source="old")
+    incremental, months = rollup_snapshot(), month_snapshot()
+
+    rebuild()
+
+    assert rollup_snapshot() == incremental and month_snapshot() == months
+    window = str(county.windows["综合1"].pk)
+    # Only the facts with a window count under it; every fact counts for the county.
+    assert sum(r.accepted for r in Rollup.objects.filter(dim="window", key=window)) == 3
+    assert sum(r.accepted for r in Rollup.objects.filter(dim="county")) == 5
+    assert not Rollup.objects.filter(key="None").exists()
+    assert sum(r.accepted for r in Rollup.objects.filter(dim="centre")) == 4
+    assert sum(r.accepted for r in Rollup.objects.filter(dim="staff")) == 3
+
+
+def test_times_in_the_usual_form_are_checked_like_any_other(county, make_csv):
+    from govhall.histimport.importer import reject_rows
+
+    rows = [
+        good_row(county, 1, 办结时间="2999-01-01 09:00:00"),
+        good_row(county, 2, 申请时间="1999-12-31 23:59:59"),
+        good_row(county, 3, 受理时间="2024-02-30 09:10:00"),
+        good_row(county, 4, 受理时间="2000-01-01 00:00:00", 申请时间=""),
+    ]
+    outcome = import_history(path=make_csv(rows), source="old")
+
+    from django.conf import settings
+
+    reasons = [r["错误原因"] for r in reject_rows(settings.MEDIA_ROOT / outcome.run.rejects_path)]
+    assert reasons == ["办结时间：晚于导入时间", "申请时间：早于2000年", "受理时间：不是有效的时间（应为 YYYY-MM-DD HH:MM:SS）"]
+    fact = CaseFact.objects.get(external_id="OLD00004")
+    assert fact.accepted_at.isoformat() == "1999-12-31T16:00:00+00:00"  # Beijing midnight
+
+
+def test_an_item_with_imported_facts_cannot_be_deleted(county, make_csv):
+    import_history(path=make_csv([good_row(county, 1)]), source="old")
+    fact = CaseFact.objects.get(source="old")
+
+    with pytest.raises(ProtectedError) as refused:
+        county.items["food"].delete()
+
+    assert fact in refused.value.protected_objects
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_source_at_once_insert_each_record_once(request, make_csv):
+    if connection.vendor != "postgresql":
+        pytest.skip("on PostgreSQL: SQLite writes one transaction at a time")
+    county = request.getfixturevalue("committed_county")
+    # Two files with the same records in the same order (the second's differ in one column, so it
+    # is another file), imported at the same moment in small batches: both reach each batch's
+    # records together.
+    first = make_csv([good_row(county, n, 受理时间=f"2024-03-{1 + n % 9:02d} 09:10:00") for n in range(90)])
+    second = make_csv([good_row(county, n, 受理时间=f"2024-03-{1 + n % 9:02d} 09:10:00", 跑动次数="2") for n in range(90)])
+    start = threading.Barrier(2, timeout=20)
+    outcomes: dict[str, object] = {}
+
+    def run(name, path) -> None:
+        try:
+            start.wait()
+            outcomes[name] = import_history(path=path, source="old", batch_size=7)
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, p)) for n, p in (("first", first), ("second", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all(not isinstance(o, Exception) for o in outcomes.values()), outcomes
+    assert CaseFact.objects.filter(source="old").count() == 90
+    assert sum(o.imported for o in outcomes.values()) == 90  # type: ignore[attr-defined]
+    assert sum(o.duplicates for o in outcomes.values()) == 90  # type: ignore[attr-defined]
+    incremental = rollup_snapshot()
+    rebuild()
+    assert rollup_snapshot() == incremental
