@@ -295,8 +295,11 @@ def generate(
     seed: str = "002",
     county: CountyData | None = None,
     id_prefix: str = "LS",
+    accepted_until: dt.date | None = None,
 ) -> Generated:
-    """Write `records` rows (plus the header) for the days `start`..`end` to `out`."""
+    """Write `records` rows (plus the header) for the days `start`..`end` to `out`. With
+    `accepted_until` (a file exported that day), the few applications made online on the last
+    days whose 受理 would fall after it are left out, so the file can end yesterday."""
     if end < start:
         raise ValueError("end before start")
     county = county or load_county(start, end)
@@ -351,6 +354,7 @@ def generate(
     seq = 0
     rand = rng.random
     last_day = end.toordinal()
+    accept_limit = accepted_until.toordinal() if accepted_until else None
     for date, count in plan:
         if not count:
             continue
@@ -387,6 +391,8 @@ def generate(
             else:
                 accept_day, accept_minutes = next_workday(day), office(rand())
                 submitted = (accept_day, max(accept_minutes - 3 - rand() * 20, 480))
+            if accept_limit is not None and accept_day > accept_limit:
+                continue  # applied online, not yet 受理 when the file was exported: no record
             decision_word = "准予"
             r = rand()
             if r < 0.01:

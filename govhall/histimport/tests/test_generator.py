@@ -57,3 +57,19 @@ def test_history_has_its_volume_pattern_and_a_thin_share_of_planted_anomalies(co
     path.write_text(text, encoding="utf-8")
     outcome = import_history(path=path, source="gen")
     assert (outcome.imported, outcome.rejected) == (6000, 0)
+
+
+def test_a_file_exported_on_its_last_day_has_no_acceptance_after_it(county):
+    data = load_county(START, END)
+    end = dt.date(2024, 3, 8)  # a Friday: applications made online that evening are accepted on Monday
+    plain, limited = io.StringIO(), io.StringIO()
+    generate(plain, records=3000, start=START, end=end, seed="002", county=data)
+    result = generate(limited, records=3000, start=START, end=end, seed="002", county=data, accepted_until=end)
+
+    def accepted(text: str) -> list[str]:
+        return [r["受理时间"][:10] for r in csv.DictReader(io.StringIO(text))]
+
+    assert max(accepted(plain.getvalue())) > end.isoformat()
+    rows = accepted(limited.getvalue())
+    assert max(rows) <= end.isoformat() and len(rows) == result.records
+    assert 3000 - 30 < result.records < 3000  # only the last days' few
