@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import queue
 import threading
@@ -35,13 +36,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from govhall.core.errors import ValidationError
+from govhall.core.errors import DomainError, ValidationError
 from govhall.histimport import columns as cols
 from govhall.histimport.models import ImportRun
 from govhall.histimport.readers import estimate_rows, file_sha256, read_rows
 from govhall.histimport.rows import SOURCE_RE, References, RowParser
 from govhall.histimport.writer import Writer
 from govhall.supervision.models import CaseFact
+
+logger = logging.getLogger(__name__)
 
 BATCH = 20000
 
@@ -138,7 +141,8 @@ def import_history(
         _fail(run, "；".join(str(e.message) for e in exc.errors))
         raise
     except Exception as exc:
-        _fail(run, _("无法读取文件：%(error)s") % {"error": exc})
+        logger.exception("history file %s of run %s cannot be read", path, run.pk)
+        _fail(run, _("无法读取文件：%(error)s") % {"error": _reason(exc)})
         raise
 
     # The rejects file: cut back to what was committed, so a resumed import writes no row twice.
@@ -178,7 +182,7 @@ def import_history(
                 run.rejected += batch.rejected
                 run.rejects_bytes += len(data)
                 run.seconds = seconds_before + time.perf_counter() - started
-                ImportRun.objects.filter(pk=run.pk).update(
+                updated = _owned(run).update(
                     rows_done=run.rows_done,
                     imported=run.imported,
                     duplicates=run.duplicates,
@@ -186,6 +190,8 @@ def import_history(
                     rejects_bytes=run.rejects_bytes,
                     seconds=run.seconds,
                 )
+                if not updated:  # another job has taken the run over: this batch is not ours to commit
+                    raise RunTakenOver(run.pk)
             batches += 1
             if progress:
                 progress(
@@ -196,9 +202,14 @@ def import_history(
                 )
             if after_batch:
                 after_batch(batches)
+    except RunTakenOver:
+        raise
     except Exception as exc:
+        logger.exception("history import of run %s stopped", run.pk)
         _fail(
-            run, _("导入中断（已提交的%(done)d行保留，再次导入同一文件将从中断处继续）：%(error)s") % {"done": run.rows_done, "error": exc}
+            run,
+            _("导入中断（已提交的%(done)d行保留，再次导入同一文件将从中断处继续）：%(error)s")
+            % {"done": run.rows_done, "error": _reason(exc)},
         )
         raise
     finally:
@@ -206,7 +217,8 @@ def import_history(
         rejects.close()
         if hasattr(rows, "close"):
             rows.close()
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_DONE, finished_at=timezone.now(), rows_total=run.rows_done)
+    if not _owned(run).update(status=ImportRun.STATUS_DONE, finished_at=timezone.now(), rows_total=run.rows_done):
+        raise RunTakenOver(run.pk)
     run.refresh_from_db()
     return Outcome(run, run.rows_done, run.imported, run.duplicates, run.rejected, run.seconds)
 
@@ -333,8 +345,28 @@ class _ParsedBatches:
         self.thread.join()
 
 
+class RunTakenOver(Exception):
+    """Another job has taken the run over (this one had been silent too long and was judged
+    stalled): this import stops without committing its batch, and without marking the run failed."""
+
+
+def _owned(run: ImportRun):
+    """The run's row while the job that started this import still owns it (the command line's runs
+    have no job)."""
+    return ImportRun.objects.filter(pk=run.pk, job=run.job_id)
+
+
 def _fail(run: ImportRun, error: str) -> None:
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_FAILED, error=error[:2000])
+    _owned(run).update(status=ImportRun.STATUS_FAILED, error=error[:2000])
+
+
+def _reason(exc: BaseException) -> str:
+    """What the page says about an error: a domain error's own message, else only its kind (the
+    log has the rest; a database error's text can quote a row's values, a file error the server's
+    paths)."""
+    if isinstance(exc, DomainError):
+        return "；".join(str(e.message) for e in exc.errors)
+    return type(exc).__name__
 
 
 def reject_rows(path: Path) -> Iterable[dict[str, str]]:

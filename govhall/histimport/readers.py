@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +36,10 @@ SHARED_STRINGS_MAX = 256 << 20
 OTHER_PART_MAX = 64 << 20
 BOMB_RATIO, BOMB_MIN_SIZE = 200, 10 << 20
 MAX_PARTS = 10_000
-STREAMED_PARTS = "xl/worksheets/"  # openpyxl's read-only mode streams the sheets
+MAX_DIRECTORY = MAX_PARTS * 1024  # bytes of the zip's central directory (an entry takes ~100)
+# openpyxl's read-only mode streams the sheets themselves (not their relationships, nor a
+# chartsheet, which it reads whole)
+STREAMED_PART = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
@@ -70,8 +74,11 @@ def _mb(size: int) -> int:
     return -(-size >> 20)  # rounded up: "1 MB" for a limit of a few bytes in tests, never "0 MB"
 
 
-def _declared_parts(path: Path) -> int:
-    """How many entries the zip's end record declares, read before zipfile builds one ZipInfo for each."""
+def _declared_directory(path: Path) -> tuple[int, int]:
+    """(entries, bytes) of the zip's central directory as its end record declares them, read before
+    zipfile reads the directory into memory and builds one ZipInfo per entry. zipfile trusts the
+    byte size, not the count (it reads entries until the bytes run out), so both are bounded; like
+    zipfile, the zip64 end record is used whenever its locator is there."""
     with open(path, "rb") as handle:
         size = handle.seek(0, os.SEEK_END)
         handle.seek(max(size - (22 + 0xFFFF + 20), 0))
@@ -80,13 +87,15 @@ def _declared_parts(path: Path) -> int:
         if at < 0 or at + 22 > len(tail):
             raise zipfile.BadZipFile("no end of central directory")
         entries = int.from_bytes(tail[at + 10 : at + 12], "little")
-        if entries == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # zip64: the count is in its own record
+        directory = int.from_bytes(tail[at + 12 : at + 16], "little")
+        if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # zip64: the figures are in its own record
             handle.seek(int.from_bytes(tail[at - 12 : at - 4], "little"))
             record = handle.read(56)
             if record[:4] != b"PK\x06\x06":
                 raise zipfile.BadZipFile("bad zip64 end record")
             entries = int.from_bytes(record[32:40], "little")
-    return entries
+            directory = int.from_bytes(record[40:48], "little")
+    return entries, directory
 
 
 def _shared_strings_parts(archive: zipfile.ZipFile) -> set[str]:
@@ -108,8 +117,9 @@ def check_workbook(path: Path) -> None:
     limit = settings.GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED
     advice = _("请在 Excel 中另存为 CSV（UTF-8）后导入。")
     try:
-        parts = _declared_parts(path)
-        if parts > MAX_PARTS:
+        parts, directory = _declared_directory(path)
+        if parts > MAX_PARTS or directory > MAX_DIRECTORY:
+            parts = max(parts, directory // 46)  # a directory entry takes at least 46 bytes
             raise ValidationError("file", "xlsx_parts", _("Excel 文件包含%(parts)d个部件，不是正常的工作簿。") % {"parts": parts})
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -131,7 +141,7 @@ def check_workbook(path: Path) -> None:
             # next, to find which part openpyxl takes for the shared strings), then the shared strings.
             named = {info.filename for info in infos if info.filename.lower().endswith("sharedstrings.xml")}
             for info in infos:
-                if info.file_size > OTHER_PART_MAX and info.filename not in named and not info.filename.startswith(STREAMED_PARTS):
+                if info.file_size > OTHER_PART_MAX and info.filename not in named and not STREAMED_PART.match(info.filename):
                     raise ValidationError(
                         "file",
                         "xlsx_part_too_large",

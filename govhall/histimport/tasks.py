@@ -12,7 +12,7 @@ from django_tasks import task
 
 from govhall.core.errors import DomainError
 from govhall.core.jobs import job_fail, job_finish, job_progress, job_start
-from govhall.histimport.importer import import_history
+from govhall.histimport.importer import RunTakenOver, import_history
 from govhall.histimport.models import ImportRun
 from govhall.histimport.services import run_file, run_uploads_discard
 
@@ -52,6 +52,9 @@ def import_history_job(job_id: int) -> None:
         if run.job_id != job_id:
             job_fail(job_id=job_id, error=_("该导入已由另一个任务接手，本任务未做任何处理。"))
             return
+        if run.status == ImportRun.STATUS_DONE:  # queued twice, or its worker came back late
+            job_fail(job_id=job_id, error=_("该导入已完成，本任务未做任何处理。"))
+            return
 
         def progress(done: int, total: int, message: str) -> None:
             if not ImportRun.objects.filter(pk=run.pk, job_id=job_id).exists():
@@ -60,7 +63,7 @@ def import_history_job(job_id: int) -> None:
 
         try:
             outcome = import_history(path=run_file(run), source=run.source, run=run, actor=job.created_by, progress=progress)
-        except _TakenOver:
+        except (_TakenOver, RunTakenOver):
             job_fail(job_id=job_id, error=_("该导入已由另一个任务接手，本任务已停止。"))
             return
         except DomainError as exc:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from govhall.core.errors import ValidationError
 from govhall.histimport.rows import _DATETIME_COLUMNS, _POS, FACT_COLUMNS
 from govhall.supervision.models import CaseFact
 
@@ -90,6 +92,7 @@ class Writer:
                 write = copy.write_row
                 for row in rows:
                     write(row + extra)
+            stale_references(cursor, "histimport_stage")
             # Only new facts stay staged (the batch's rows are unique by source and 办件编号 already:
             # the parser keeps the first of a repeated one).
             cursor.execute(
@@ -126,8 +129,55 @@ class Writer:
         if count:  # the new ids are consecutive: nobody else wrote in between
             from govhall.supervision.rollups import apply_stored
 
+            with connection.cursor() as cursor:
+                stale_references(cursor, self.table, f"id > {int(before)}")
             apply_stored(first_id=before + 1, last_id=last)
         return count
+
+
+# --- references deleted while the import ran ----------------------------------------------------
+
+
+def _references() -> list[tuple[str, str, str, bool]]:
+    """(column, table, key column, protected) of CaseFact's references that the database does not
+    check (see CaseFact): protected for PROTECT, else SET_NULL."""
+    found = []
+    for field in CaseFact._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey) and not getattr(field, "db_constraint", True):
+            target = field.target_field
+            protected = field.remote_field.on_delete is models.PROTECT
+            found.append((field.column, target.model._meta.db_table, target.column, protected))
+    return found
+
+
+def _label(column: str) -> str:
+    field = CaseFact._meta.get_field(column.removesuffix("_id"))
+    return str(getattr(field, "verbose_name", column))
+
+
+def stale_references(cursor: Any, relation: str, where: str = "") -> None:
+    """The batch's references were looked up when the import started; a window or a user deleted
+    since then is cleared here, as deleting it clears the facts already in (SET_NULL), and a
+    department, item, centre or region deleted since then stops the batch: deleting one that had
+    facts is refused (PROTECT), and a resumed import rejects the rows that name it. Without a
+    foreign-key constraint nothing else would stop the insert. One anti-join per reference over
+    the batch's rows, against small tables: about 3 µs per row in all (measured on 200,000)."""
+    for column, table, key, protected in _references():
+        missing = f"{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.{key} = {relation}.{column})"
+        if where:
+            missing += f" AND {where}"
+        if protected:
+            cursor.execute(f"SELECT DISTINCT {column} FROM {relation} WHERE {missing} LIMIT 5")
+            gone = [str(row[0]) for row in cursor.fetchall()]
+            if gone:
+                raise ValidationError(
+                    "file",
+                    "reference_deleted",
+                    _("导入期间有%(what)s被删除（编号 %(ids)s）；请点“继续”，含该项的行将被拒收")
+                    % {"what": _label(column), "ids": "、".join(gone)},
+                )
+        else:
+            cursor.execute(f"UPDATE {relation} SET {column} = NULL WHERE {missing}")
 
 
 # --- the rollups of the inserted rows ---------------------------------------------------------

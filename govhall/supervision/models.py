@@ -27,7 +27,10 @@ class CaseFact(models.Model):
     and no single-column index. Django still enforces their on_delete rules (PROTECT, SET_NULL)
     when those objects are deleted through the ORM; live facts take their references from the
     case and imported ones are checked against the loaded departments, items, centres, windows and
-    staff row by row (histimport.rows). Measured on a 200,000-row import into PostgreSQL (idle
+    staff row by row (histimport.rows), and each batch again against the tables before it is
+    inserted (histimport.writer.stale_references: something deleted while a long import ran).
+    The price: deleting a user, window, item, centre or region scans the facts (no index to find
+    theirs) — a second or so at 1.5M facts, for something done rarely. Measured on a 200,000-row import into PostgreSQL (idle
     2-core machine): the eight deferred constraint checks cost 61 µs per row at COMMIT and the ten
     dropped indexes 30 µs per row at INSERT, more than the COPY of the whole row (7 µs).
     The indexes kept serve the department drill-down (by department and date), the resumable

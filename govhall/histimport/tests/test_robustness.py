@@ -391,6 +391,40 @@ def test_a_zip_of_too_many_parts_is_refused(tmp_path, monkeypatch):
     assert error.value.errors[0].rule == "xlsx_parts"
 
 
+def test_a_zip_declaring_fewer_parts_than_it_holds_is_bounded_by_its_directory(tmp_path, monkeypatch):
+    # zipfile reads the whole central directory whatever count the end record declares.
+    monkeypatch.setattr(readers, "MAX_DIRECTORY", 1000)
+    path = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(50):
+            archive.writestr(f"part{i}.xml", "<x/>")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # "one entry"
+    path.write_bytes(bytes(data))
+    assert len(zipfile.ZipFile(path).infolist()) == 50
+
+    with pytest.raises(ValidationError) as error:
+        readers.check_workbook(path)
+
+    assert error.value.errors[0].rule == "xlsx_parts"
+
+
+def test_a_sheets_relationships_are_bounded_like_any_part_read_whole(county, tmp_path, monkeypatch):
+    # openpyxl streams xl/worksheets/sheet1.xml but reads its _rels whole.
+    path = tmp_path / "rels.xlsx"
+    source = history_xlsx(county)
+    path.write_bytes(source)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", "<Relationships>" + " " * 5000 + "</Relationships>")
+    monkeypatch.setattr(readers, "OTHER_PART_MAX", 4000)
+
+    with pytest.raises(ValidationError) as error:
+        readers.check_workbook(path)
+
+    assert error.value.errors[0].rule == "xlsx_part_too_large" and "sheet1.xml.rels" in error.value.errors[0].message
+
+
 def test_a_broken_workbook_is_refused_with_a_message(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04" + os.urandom(200))

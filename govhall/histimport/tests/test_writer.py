@@ -103,3 +103,70 @@ def test_two_imports_of_one_source_at_once_insert_each_record_once(request, make
     incremental = rollup_snapshot()
     rebuild()
     assert rollup_snapshot() == incremental
+
+
+def _references_where(monkeypatch, change) -> None:
+    """The references as loaded at the start of an import, changed as if objects had been deleted
+    since (the import keeps the ids it looked up)."""
+    from govhall.histimport import importer
+    from govhall.histimport.rows import References
+
+    class Stale(References):
+        def __init__(self) -> None:
+            super().__init__()
+            change(self)
+
+    monkeypatch.setattr(importer, "References", Stale)
+
+
+def test_a_window_deleted_during_the_import_is_cleared_from_its_rows(county, make_csv, monkeypatch):
+    def window_gone(refs) -> None:
+        refs.windows = {key: 999_999 for key in refs.windows}
+
+    _references_where(monkeypatch, window_gone)
+    outcome = import_history(path=make_csv([good_row(county, 1), good_row(county, 2)]), source="old")
+
+    assert outcome.imported == 2
+    assert set(CaseFact.objects.filter(source="old").values_list("window_id", flat=True)) == {None}
+    assert not Rollup.objects.filter(dim="window", key="999999").exists()
+    incremental = rollup_snapshot()
+    rebuild()
+    assert rollup_snapshot() == incremental
+
+
+def test_an_item_deleted_during_the_import_stops_the_batch_with_the_reason(county, make_csv, monkeypatch):
+    from govhall.core.errors import ValidationError
+    from govhall.histimport.models import ImportRun
+
+    def item_gone(refs) -> None:
+        refs.items = {code: (999_998, *ref[1:]) for code, ref in refs.items.items()}
+
+    _references_where(monkeypatch, item_gone)
+    with pytest.raises(ValidationError) as stopped:
+        import_history(path=make_csv([good_row(county, 1)]), source="old")
+
+    assert stopped.value.errors[0].rule == "reference_deleted" and "999998" in stopped.value.errors[0].message
+    assert not CaseFact.objects.filter(source="old").exists()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.STATUS_FAILED and "事项" in run.error and run.rows_done == 0
+
+
+def test_an_import_whose_run_was_taken_over_stops_without_committing_or_failing_it(county, make_csv):
+    from govhall.core.jobs import job_create
+    from govhall.histimport.importer import RunTakenOver, run_for_file
+    from govhall.histimport.models import ImportRun
+
+    path = make_csv([good_row(county, n) for n in range(10)])
+    supervisor = county.users["supervisor"]
+    mine = job_create(actor=supervisor, kind="histimport.import")
+    run = run_for_file(path=path, source="old", job=mine)
+
+    def taken_over(batches: int) -> None:  # another job takes the run after the first batch
+        ImportRun.objects.filter(pk=run.pk).update(job=job_create(actor=supervisor, kind="histimport.import"))
+
+    with pytest.raises(RunTakenOver):
+        import_history(path=path, source="old", run=run, batch_size=4, after_batch=taken_over)
+
+    run.refresh_from_db()
+    assert CaseFact.objects.filter(source="old").count() == 4  # only the batch committed before
+    assert run.status == ImportRun.STATUS_RUNNING and run.rows_done == 4 and run.error == ""
