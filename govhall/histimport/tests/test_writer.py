@@ -170,3 +170,31 @@ def test_an_import_whose_run_was_taken_over_stops_without_committing_or_failing_
     run.refresh_from_db()
     assert CaseFact.objects.filter(source="old").count() == 4  # only the batch committed before
     assert run.status == ImportRun.STATUS_RUNNING and run.rows_done == 4 and run.error == ""
+
+
+def test_the_command_refuses_a_run_a_job_is_importing_and_takes_over_a_stalled_one(county, make_csv):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    from govhall.core.jobs import job_create
+    from govhall.core.models import Job
+    from govhall.histimport.importer import run_for_file
+    from govhall.histimport.models import ImportRun
+
+    path = make_csv([good_row(county, n) for n in range(3)])
+    job = job_create(actor=county.users["supervisor"], kind="histimport.import")
+    run = run_for_file(path=path, source="old", job=job)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_QUEUED)
+
+    with pytest.raises(CommandError, match="being imported by background job"):
+        call_command("import_history", str(path), source="old", stdout=StringIO())
+    assert not CaseFact.objects.filter(source="old").exists()
+
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))  # its worker is gone
+    call_command("import_history", str(path), source="old", stdout=StringIO())
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.STATUS_DONE and run.job_id is None and CaseFact.objects.filter(source="old").count() == 3

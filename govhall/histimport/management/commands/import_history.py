@@ -14,9 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from govhall.core.errors import ValidationError
-from govhall.histimport.importer import BATCH, import_history
+from govhall.histimport.importer import BATCH, import_history, run_for_file
+from govhall.histimport.models import ImportRun
+from govhall.histimport.selectors import run_stalled
 
 
 class Command(BaseCommand):
@@ -43,7 +46,8 @@ class Command(BaseCommand):
                 sys.stdout.flush()
 
         try:
-            outcome = import_history(path=path.resolve(), source=source, progress=progress, batch_size=batch)
+            run = self._take_run(path.resolve(), source)
+            outcome = import_history(path=path.resolve(), source=source, run=run, progress=progress, batch_size=batch)
         except ValidationError as exc:
             raise CommandError("；".join(e.message for e in exc.errors)) from exc
         run = outcome.run
@@ -51,3 +55,17 @@ class Command(BaseCommand):
             f"{outcome.summary()} — {time.perf_counter() - began:.1f} s; "
             f"rejects: {Path(settings.MEDIA_ROOT) / run.rejects_path if outcome.rejected else '-'}"
         )
+
+    def _take_run(self, path: Path, source: str) -> ImportRun:
+        """The run of this file for `source` (the unfinished one is continued), taken from the web
+        job that had it when that job is stalled; refused while a job is importing it (one run,
+        one importer at a time: the job would stop at its next batch, see importer.RunTakenOver)."""
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().get(pk=run_for_file(path=path, source=source).pk)
+            if run.job_id is None:
+                return run
+            if run.status in (ImportRun.STATUS_QUEUED, ImportRun.STATUS_RUNNING) and not run_stalled(run):
+                raise CommandError(f"run {run.pk} of this file is being imported by background job {run.job_id}; wait for it to finish")
+            ImportRun.objects.filter(pk=run.pk).update(job=None)
+            run.job = None
+            return run
