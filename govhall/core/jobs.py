@@ -65,13 +65,37 @@ def job_last_activity(job: Job) -> dt.datetime | None:
     return max(moments) if moments else None
 
 
+def worker_busy(*, now: dt.datetime, excluding: int | None = None) -> bool:
+    """Some job (but `excluding`) is running and has shown a sign of life within SILENT_TOO_LONG:
+    a job queued meanwhile waits for the worker, it has not lost it."""
+    running = Job.objects.filter(status=Job.STATUS_RUNNING)
+    if excluding is not None:
+        running = running.exclude(pk=excluding)
+    for job in running:
+        seen = job_last_activity(job)
+        if seen is not None and now - seen <= SILENT_TOO_LONG:
+            return True
+    return False
+
+
+def job_stalled(job: Job, *, now: dt.datetime | None = None) -> bool:
+    """A queued or running job that has lost its worker: running without a sign of life for longer
+    than SILENT_TOO_LONG, or queued that long while no other job kept the worker busy (a job queued
+    behind a long import waits; it is not lost)."""
+    now = now or timezone.now()
+    if job.status == Job.STATUS_RUNNING:
+        return now - (job_last_activity(job) or job.created_at) > SILENT_TOO_LONG
+    if job.status == Job.STATUS_QUEUED:
+        return now - job.created_at > SILENT_TOO_LONG and not worker_busy(now=now, excluding=job.pk)
+    return False
+
+
 def job_in_progress(kind: str) -> Job | None:
-    """A job of `kind` that is queued or running and not stalled: queued or silent for longer than
-    the job page's SILENT_TOO_LONG means its worker is gone, and a new one may be started."""
+    """A job of `kind` that is queued or running and not stalled (`job_stalled`): a stalled one's
+    worker is gone, and a new one may be started."""
     now = timezone.now()
     for job in Job.objects.filter(kind=kind, status__in=(Job.STATUS_QUEUED, Job.STATUS_RUNNING)).order_by("-created_at"):
-        seen = job_last_activity(job) if job.status == Job.STATUS_RUNNING else None
-        if now - (seen or job.created_at) <= SILENT_TOO_LONG:
+        if not job_stalled(job, now=now):
             return job
     return None
 

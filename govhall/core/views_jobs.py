@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
 from govhall.core.http import HtmxHttpRequest
-from govhall.core.jobs import SILENT_TOO_LONG, get_job_for_user, job_last_activity
+from govhall.core.jobs import get_job_for_user, job_stalled
 from govhall.core.models import Job
 
 # After this long in the queue the page says that the background worker does not seem to run.
@@ -40,7 +40,7 @@ def job_detail(request: HtmxHttpRequest, job_id: int):
     context = {
         "job": job,
         "waiting_for_worker": job.status == Job.STATUS_QUEUED and timezone.now() - job.created_at > QUEUED_TOO_LONG,
-        "stalled": job.status == Job.STATUS_RUNNING and timezone.now() - (job_last_activity(job) or job.created_at) > SILENT_TOO_LONG,
+        "stalled": job.status == Job.STATUS_RUNNING and job_stalled(job),
     }
     if request.htmx:
         return render(request, "core/jobs/_progress.html", context)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from govhall.core.jobs import SILENT_TOO_LONG, job_last_activity
+from govhall.core.jobs import job_stalled
 from govhall.core.models import Job
 from govhall.histimport.models import ImportRun
 from govhall.histimport.services import PERMISSION
@@ -25,21 +25,17 @@ class RunState(NamedTuple):
 
 
 def run_stalled(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
-    """A queued or running run whose job lost its worker: the job is queued, or running without a
-    progress report, for longer than the job page's SILENT_TOO_LONG (the rule of
-    `core.jobs.job_in_progress`), or it ended without ending the run. Such a run may be continued
+    """A queued or running run whose job lost its worker (`core.jobs.job_stalled`: running without a
+    progress report for longer than SILENT_TOO_LONG, or queued that long while no other job keeps
+    the worker busy), or whose job ended without ending the run. Such a run may be continued
     (继续, or the same file uploaded again). A run without a job (the command line) is never called
     stalled: only its command knows whether it still runs."""
     if run.status not in (ImportRun.STATUS_QUEUED, ImportRun.STATUS_RUNNING) or run.job is None:
         return False
     job = run.job
-    if job.status == Job.STATUS_QUEUED:
-        seen = job.created_at
-    elif job.status == Job.STATUS_RUNNING:
-        seen = job_last_activity(job) or job.created_at
-    else:
-        return True  # the job ended and the run did not: nothing works on it any more
-    return (now or timezone.now()) - seen > SILENT_TOO_LONG
+    if job.status in (Job.STATUS_QUEUED, Job.STATUS_RUNNING):
+        return job_stalled(job, now=now)
+    return True  # the job ended and the run did not: nothing works on it any more
 
 
 def runs_for_user(*, user, limit: int = 20) -> QuerySet[ImportRun]:

@@ -214,6 +214,23 @@ def test_a_worker_still_importing_a_run_taken_over_stops_after_its_batch(
 # --- 2. a run whose worker died -----------------------------------------------------------------
 
 
+def test_a_run_queued_behind_a_busy_worker_waits_and_is_not_stalled(county, history, supervisor, django_capture_on_commit_callbacks):
+    # Files split by year and uploaded one after another: the worker imports one while the next waits.
+    with django_capture_on_commit_callbacks(execute=False):
+        run = histimport_start(actor=supervisor, upload=SimpleUploadedFile("a.csv", history), source="old")
+    worker_died(run, started=False)  # queued eleven minutes ago
+    busy = Job.objects.create(kind="histimport.import", status=Job.STATUS_RUNNING, created_by=supervisor, started_at=timezone.now())
+    job_progress(job_id=busy.pk, done=1, total=9, message="…")
+
+    assert not run_stalled(ImportRun.objects.get())  # the worker is busy with the other import
+    with pytest.raises(ValidationError) as refused:
+        histimport_resume(actor=supervisor, run=ImportRun.objects.get())
+    assert refused.value.errors[0].rule == "in_progress"
+
+    Job.objects.filter(pk=busy.pk).update(status=Job.STATUS_SUCCEEDED)
+    assert run_stalled(ImportRun.objects.get())  # nothing keeps the worker busy: it is gone
+
+
 def test_a_run_is_stalled_only_when_its_job_is_silent_for_ten_minutes(county, history, supervisor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         run = histimport_start(actor=supervisor, upload=SimpleUploadedFile("a.csv", history), source="old")
