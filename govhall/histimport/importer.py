@@ -3,8 +3,9 @@
 `import_history(path=..., source=...)` reads the file row by row (readers.py), checks each row
 against the column set (columns.py) with the departments, items, centres, windows and staff looked
 up in dicts loaded once, writes bad rows to the rejects CSV (the original columns + 行号 + 错误原因)
-and inserts good rows in batches of BATCH rows (writer.py: COPY + INSERT … ON CONFLICT DO NOTHING
-RETURNING on PostgreSQL, INSERT OR IGNORE on SQLite).
+and inserts good rows in batches of BATCH rows (writer.py: COPY into a staging table, the facts
+already present deleted from it, then a plain INSERT under a per-source lock on PostgreSQL; INSERT
+OR IGNORE on SQLite).
 
 Reading and checking run in a producer thread (`_ParsedBatches`, at most two parsed batches
 waiting) while the main thread writes the previous batch: the database works in its own process
