@@ -11,12 +11,29 @@ Field names are a contract used by anomalies, monitor and histimport: add fields
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Item
 from govhall.org.models import Department, Division, ServiceCentre, Window
+
+
+def _reference(to: Any, verbose_name: str, on_delete: Any, *, null: bool = False) -> Any:
+    """A reference of a fact: enforced by Django on delete (`on_delete`), not by the database, and
+    without an index of its own (see CaseFact)."""
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        null=null,
+        blank=null,
+        related_name="+",
+        verbose_name=verbose_name,
+        db_constraint=False,
+        db_index=False,
+    )
 
 
 class CaseFact(models.Model):
@@ -49,53 +66,13 @@ class CaseFact(models.Model):
     )
     # The references below have no database constraint and no index of their own (see the class
     # docstring): a history import of a million rows would otherwise spend most of its time on them.
-    division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="+", verbose_name="区划", db_constraint=False, db_index=False
-    )
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name="实施部门", db_constraint=False, db_index=False
-    )
-    centre = models.ForeignKey(
-        ServiceCentre,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="服务中心",
-        db_constraint=False,
-        db_index=False,
-    )
-    window = models.ForeignKey(
-        Window,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="受理窗口",
-        db_constraint=False,
-        db_index=False,
-    )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name="事项", db_constraint=False, db_index=False)
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="受理人",
-        db_constraint=False,
-        db_index=False,
-    )
-    decider = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="决定人",
-        db_constraint=False,
-        db_index=False,
-    )
+    division = _reference(Division, "区划", models.PROTECT)
+    department = _reference(Department, "实施部门", models.PROTECT)
+    centre = _reference(ServiceCentre, "服务中心", models.PROTECT, null=True)
+    window = _reference(Window, "受理窗口", models.SET_NULL, null=True)
+    item = _reference(Item, "事项", models.PROTECT)
+    staff = _reference(settings.AUTH_USER_MODEL, "受理人", models.SET_NULL, null=True)
+    decider = _reference(settings.AUTH_USER_MODEL, "决定人", models.SET_NULL, null=True)
     applicant_kind = models.CharField("申请人类型", max_length=12, choices=APPLICANT_CHOICES, blank=True)
     applicant_key = models.CharField(
         "申请人标识摘要", max_length=64, blank=True, help_text="证件号码的加盐 SM3 摘要，只用于识别同一申请人，不可还原"
