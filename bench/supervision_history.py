@@ -7,7 +7,10 @@
       (supervision.indicators.table, served from the rollups), beside a full-scan SQL aggregate
       of the same numbers over the facts and beside DuckDB over the facts exported to Parquet.
       Goal: faster than both;
-  (c) the anomaly rules over the whole history (anomalies.engine.scan): records/s.
+  (c) the anomaly rules over the whole history (anomalies.engine.scan): records/s;
+  (d) beside (a), the floor of the data model: PostgreSQL alone putting the same facts, already
+      parsed, into the facts table with its indexes and adding their rollups (child_floor). An
+      import into this schema cannot be faster than that on the same machine.
 
 The file is generated once (manage.py generate_history, a minute or two) and kept in
 var/bench/; the database govhall_bench_history is copied afresh from the base database
@@ -15,7 +18,7 @@ var/bench/; the database govhall_bench_history is copied afresh from the base da
 
     python -m bench.supervision_history          # everything, printed like `make bench`
 
-Django code runs in child processes on that database (`import`, `indicators`, `anomalies`).
+Django code runs in child processes on that database (`import`, `floor`, `indicators`, `anomalies`).
 """
 
 from __future__ import annotations
@@ -181,6 +184,74 @@ def child_indicators(work_dir: str) -> None:
     )
 
 
+def child_floor(work_dir: str) -> None:
+    """The data model's floor: what PostgreSQL alone spends to hold the imported facts, already
+    parsed and typed, with the facts table's indexes and their day and month rollups, in one pass
+    over empty tables (no reading, no checking, no duplicates, no resume). Binary COPY of the facts
+    into a copy of the facts table with its indexes, then the importer's rollup aggregate over all
+    of them at once, a plain INSERT of the day rows and the month rows. Any import that keeps this
+    schema costs at least this much of the database's time, whatever it does in Python."""
+    from django.db import connection
+
+    from govhall.histimport.writer import _rollup_aggregate_sql
+    from govhall.supervision.models import CaseFact, Rollup, RollupMonth
+    from govhall.supervision.rollups import COUNTER_NAMES, DAY, MONTH
+
+    facts, day_table, month_table = CaseFact._meta.db_table, Rollup._meta.db_table, RollupMonth._meta.db_table
+    names = ("bench_floor_facts", "bench_floor_agg", "bench_floor_day", "bench_floor_month")
+    dump = Path(work_dir) / "facts.bin"
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.autocommit = True
+    timings: dict[str, float] = {}
+    with raw.cursor() as cursor:
+
+        def drop() -> None:
+            for name in names:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+        def timed(label: str, sql: str) -> None:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            timings[label] = time.perf_counter() - started
+
+        drop()
+        with (
+            open(dump, "wb") as out,
+            cursor.copy(f"COPY (SELECT * FROM {facts} WHERE source = '{SOURCE}') TO STDOUT (FORMAT BINARY)") as copy,
+        ):
+            for chunk in copy:
+                out.write(chunk)
+        cursor.execute(f"CREATE TABLE bench_floor_facts (LIKE {facts} INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE bench_floor_day (LIKE {day_table} INCLUDING ALL)")
+        cursor.execute(f"CREATE TABLE bench_floor_month (LIKE {month_table} INCLUDING ALL)")
+        cursor.execute("SET work_mem = '256MB'")
+        started = time.perf_counter()
+        with cursor.copy("COPY bench_floor_facts FROM STDIN (FORMAT BINARY)") as copy, open(dump, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        timings["facts"] = time.perf_counter() - started
+        dump.unlink()
+        timed("aggregate", "CREATE UNLOGGED TABLE bench_floor_agg AS " + _rollup_aggregate_sql("bench_floor_facts"))
+        counters = ", ".join(COUNTER_NAMES)
+        timed(
+            "day",
+            f"INSERT INTO bench_floor_day ({', '.join(DAY.columns)}) SELECT dim, k, d, {counters} FROM bench_floor_agg ORDER BY dim, k, d",
+        )
+        sums = ", ".join(f"SUM({c})" for c in COUNTER_NAMES)
+        month = "CAST(date_trunc('month', CAST(d AS timestamp)) AS date)"
+        timed(
+            "month",
+            f"INSERT INTO bench_floor_month ({', '.join(MONTH.columns)}) SELECT dim, k, {month}, {sums} FROM bench_floor_agg GROUP BY dim, k, {month}",
+        )
+        cursor.execute("SELECT COUNT(*) FROM bench_floor_facts")
+        (rows,) = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM bench_floor_day")
+        (day_rows,) = cursor.fetchone()
+        drop()
+    print(json.dumps({"rows": rows, "day_rows": day_rows, **timings}), flush=True)
+
+
 def child_anomalies() -> None:
     try:
         from govhall.anomalies.engine import scan
@@ -308,6 +379,17 @@ def bench(report: Callable[[str, str, str, str], None]) -> None:
     if result["rejected"]:
         print(f"  note: {result['rejected']:,} rows rejected")
 
+    out, _peak = run_measured(["-m", "bench.supervision_history", "floor", var_dir], var_dir)
+    fl = json.loads(out.strip().splitlines()[-1])
+    total = fl["facts"] + fl["aggregate"] + fl["day"] + fl["month"]
+    report(
+        "  floor of the data model in SQL alone (parsed facts + rollups), s",
+        f"{total:,.1f}",
+        "PostgreSQL COPY into a bare table",
+        f"{floor:,.1f} s ({total / floor:.1f}× the COPY time: facts with their indexes {fl['facts']:.1f} s, "
+        f"rollup aggregate {fl['aggregate']:.1f} s, {fl['day_rows']:,} day rows {fl['day']:.1f} s, month rows {fl['month']:.1f} s)",
+    )
+
     out, _peak = run_measured(["-m", "bench.supervision_history", "indicators", var_dir], var_dir)
     ind = json.loads(out.strip().splitlines()[-1])
     report(
@@ -347,6 +429,8 @@ def main(argv: list[str]) -> None:
         child_import(argv[1])
     elif command == "indicators":
         child_indicators(argv[1])
+    elif command == "floor":
+        child_floor(argv[1])
     elif command == "anomalies":
         child_anomalies()
     else:

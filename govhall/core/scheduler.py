@@ -38,6 +38,8 @@ PERIODIC = [
     Periodic("complaints.due_dates_fill", "govhall.complaints.tasks.due_dates_fill_task", dt.timedelta(hours=6)),
     # The anomaly rules run over the case facts changed since the last scan.
     Periodic("anomalies.scan_changed", "govhall.anomalies.tasks.scan_changed_task", dt.timedelta(minutes=30)),
+    # History files uploaded for imports that stopped are deleted after GOVHALL_HISTIMPORT_UPLOAD_DAYS.
+    Periodic("histimport.uploads_expire", "govhall.histimport.tasks.uploads_expire_task", dt.timedelta(hours=24)),
     # 监管月报: last month's report on days 1–5 of a month when none exists.
     Periodic("monitor.monthly_report", "govhall.monitor.tasks.monthly_report_sweep_task", dt.timedelta(hours=24)),
 ]

@@ -2,7 +2,9 @@
 
 - `GET /columns` the column set of a history file;
 - `GET /runs` the latest imports, `GET /runs/{id}` one import with its counts and progress;
-  `stalled` is true for a queued or running import whose worker is gone (continue it on the page).
+  `stalled` is true for a queued or running import whose worker is gone (continue it on the page);
+  `file_kept` is false for an unfinished import whose upload was deleted after
+  GOVHALL_HISTIMPORT_UPLOAD_DAYS (upload the same file again to continue).
 Uploading stays on the page (a file of hundreds of megabytes is a form upload, not JSON).
 """
 
@@ -16,7 +18,7 @@ from ninja.security import django_auth
 
 from govhall.histimport.columns import COLUMNS
 from govhall.histimport.models import ImportRun
-from govhall.histimport.selectors import get_run_for_user, run_stalled, runs_for_user
+from govhall.histimport.selectors import file_kept, get_run_for_user, run_stalled, runs_for_user
 from govhall.histimport.services import PERMISSION
 
 router = Router(tags=["历史办件导入"], auth=django_auth)
@@ -34,6 +36,7 @@ class RunOut(Schema):
     file_name: str
     status: str
     stalled: bool
+    file_kept: bool
     rows_done: int
     rows_total: int
     percent: int
@@ -52,6 +55,7 @@ def _out(run: ImportRun) -> RunOut:
         file_name=run.file_name,
         status=run.status,
         stalled=run_stalled(run),
+        file_kept=file_kept(run),
         rows_done=run.rows_done,
         rows_total=run.rows_total,
         percent=run.percent,

@@ -22,6 +22,14 @@ class RunState(NamedTuple):
 
     run: ImportRun
     stalled: bool
+    file_kept: bool  # the file to continue from is still here (see services.uploads_expire)
+
+
+def file_kept(run: ImportRun) -> bool:
+    """An unfinished run's file is still on disk, so 继续 can read it (a finished run needs none)."""
+    from govhall.histimport.services import run_file
+
+    return run.status == ImportRun.STATUS_DONE or run_file(run).is_file()
 
 
 def run_stalled(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
@@ -48,7 +56,7 @@ def runs_for_user(*, user, limit: int = 20) -> QuerySet[ImportRun]:
 def run_states_for_user(*, user, limit: int = 20) -> list[RunState]:
     """The latest runs with whether each has stalled, for the runs page."""
     now = timezone.now()
-    return [RunState(run, run_stalled(run, now=now)) for run in runs_for_user(user=user, limit=limit)]
+    return [RunState(run, run_stalled(run, now=now), file_kept(run)) for run in runs_for_user(user=user, limit=limit)]
 
 
 def get_run_for_user(*, user, run_id: int) -> ImportRun:

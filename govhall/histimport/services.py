@@ -7,6 +7,7 @@ nothing (tasks.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from functools import partial
 from pathlib import Path
@@ -14,10 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.core.errors import PermissionDenied, ValidationError
-from govhall.core.jobs import job_create, job_fail
+from govhall.core.jobs import job_create, job_fail, job_last_activity
 from govhall.core.models import Job
 from govhall.histimport.importer import SOURCE_RE, run_for_file
 from govhall.histimport.models import ImportRun
@@ -74,6 +76,15 @@ def _discard_upload(job: Job) -> None:
             pass
 
 
+def too_large_error(size: int) -> ValidationError:
+    limit = settings.GOVHALL_HISTIMPORT_MAX_BYTES
+    return ValidationError(
+        "file",
+        "too_large",
+        _("文件有%(size)d MB，超过%(limit)d MB的上限；请按年份等拆分为几个文件分别导入") % {"size": -(-size >> 20), "limit": limit >> 20},
+    )
+
+
 def histimport_start(*, actor, upload: File, source: str) -> ImportRun:
     """Keep the uploaded file with a new job, find the run for it (the unfinished run of the same
     file and source is resumed, unless it is being imported right now) and queue the import once
@@ -87,14 +98,8 @@ def histimport_start(*, actor, upload: File, source: str) -> ImportRun:
     name = Path(upload.name or "").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise ValidationError("file", "type", _("请上传 CSV 或 Excel（.xlsx）文件"))
-    limit = settings.GOVHALL_HISTIMPORT_MAX_BYTES
-    if (upload.size or 0) > limit:
-        raise ValidationError(
-            "file",
-            "too_large",
-            _("文件有%(size)d MB，超过%(limit)d MB的上限；请按年份等拆分为几个文件分别导入")
-            % {"size": -(-upload.size >> 20), "limit": limit >> 20},
-        )
+    if (upload.size or 0) > settings.GOVHALL_HISTIMPORT_MAX_BYTES:
+        raise too_large_error(upload.size)
     job: Job | None = None
     committed: list[bool] = []
     try:
@@ -169,3 +174,50 @@ def run_uploads_discard(run: ImportRun) -> None:
     for job in Job.objects.filter(kind=IMPORT_JOB_KIND, params__run=run.pk).exclude(upload=""):
         _discard_upload(job)
         Job.objects.filter(pk=job.pk).update(upload="")
+
+
+def _last_activity(jobs: list[Job]) -> dt.datetime:
+    """When anything last happened to a run, by the jobs that worked on it: the last one's end, its
+    last progress report, its start or its creation."""
+    moments = [job.created_at for job in jobs]
+    for job in jobs:
+        moments += [m for m in (job.finished_at, job_last_activity(job)) if m is not None]
+    return max(moments)
+
+
+def uploads_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded files of runs that nobody imports any more; how many files went.
+
+    An upload holds applicants' ID numbers in clear (the facts keep only a key, the rejects file a
+    masked number). It is kept while its run may be continued: a run that failed or lost its worker
+    keeps its file for GOVHALL_HISTIMPORT_UPLOAD_DAYS after the last sign of life of any job on it,
+    then the file goes and the page asks for the same file again (uploading it continues the run at
+    its checkpoint). A finished run's uploads go at once (the task that finished it normally deletes
+    them already). A run being imported keeps its files, however old: 继续 reads the file of an
+    earlier job. Each run is handled under its row lock, which 继续 and a new upload of the file
+    take too."""
+    from govhall.histimport.selectors import run_stalled
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS)
+    removed = 0
+    uploads = Job.objects.filter(kind=IMPORT_JOB_KIND).exclude(upload="")
+    run_ids = {job.params.get("run") for job in uploads.only("params")}
+    for run_id in sorted(run_ids, key=lambda r: (r is None, r or 0)):
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().filter(pk=run_id).first() if run_id is not None else None
+            jobs = list(Job.objects.filter(kind=IMPORT_JOB_KIND, params__run=run_id)) if run is not None else []
+            if run is None:  # no run (deleted, or never made): only the upload's own job tells its age
+                orphans = uploads.filter(params__run=run_id) if run_id is not None else uploads.exclude(params__has_key="run")
+                jobs = [job for job in orphans if _last_activity([job]) < cutoff]
+            elif run.status != ImportRun.STATUS_DONE:
+                if run.status in IN_PROGRESS and not run_stalled(run, now=now):
+                    continue
+                if _last_activity(jobs) >= cutoff:
+                    continue
+            for job in jobs:
+                if job.upload:
+                    _discard_upload(job)
+                    Job.objects.filter(pk=job.pk).update(upload="")
+                    removed += 1
+    return removed

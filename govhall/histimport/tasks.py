@@ -14,7 +14,7 @@ from govhall.core.errors import DomainError
 from govhall.core.jobs import job_fail, job_finish, job_progress, job_start
 from govhall.histimport.importer import RunTakenOver, import_history
 from govhall.histimport.models import ImportRun
-from govhall.histimport.services import run_file, run_uploads_discard
+from govhall.histimport.services import run_file, run_uploads_discard, uploads_expire
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +89,12 @@ def import_history_job(job_id: int) -> None:
             message=outcome.summary(),
         )
         run_uploads_discard(outcome.run)
+
+
+@task()
+def uploads_expire_task() -> int:
+    """Daily (core.scheduler): uploads of runs stopped for GOVHALL_HISTIMPORT_UPLOAD_DAYS go."""
+    removed = uploads_expire()
+    if removed:
+        logger.info("history import: %d expired upload(s) deleted", removed)
+    return removed

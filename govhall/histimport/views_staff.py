@@ -4,8 +4,8 @@ rejects file, and the column templates.
 
 A file of hundreds of MB is an ordinary form upload: Django streams a file over
 FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file (DATA_UPLOAD_MAX_MEMORY_SIZE counts only the other
-fields), the job moves it under MEDIA_ROOT, and the service refuses one over
-GOVHALL_HISTIMPORT_MAX_BYTES."""
+fields) and the job moves it under MEDIA_ROOT. A file over GOVHALL_HISTIMPORT_MAX_BYTES is refused
+while it arrives (`SizeLimitedUpload`): nothing past the limit is written to disk."""
 
 from __future__ import annotations
 
@@ -13,13 +13,52 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from govhall.core.errors import DomainError
 from govhall.histimport import columns, selectors, services
+
+# Room for the form's other fields and the multipart boundaries around the file.
+FORM_OVERHEAD = 64 * 1024
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    """Stops an upload at GOVHALL_HISTIMPORT_MAX_BYTES while it arrives, before the handlers after it
+    write it to a temporary file: at once when the request says it is larger than that, else at the
+    first chunk past it. The rest of the request is read and dropped (the browser then gets the
+    page with the reason, not a reset connection); the fields before the file (the CSRF token) are
+    kept. The view finds the size on `request.histimport_too_large`."""
+
+    def __init__(self, request, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.request_length = 0
+
+    def _stop(self, size: int) -> None:
+        setattr(self.request, "histimport_too_large", size)  # noqa: B010 - HttpRequest declares no such attribute
+        raise StopUpload(connection_reset=False)
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.request_length = content_length or 0
+        return None
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if self.request_length > self.limit + FORM_OVERHEAD:
+            self._stop(self.request_length)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self._stop(max(self.request_length, start + len(raw_data)))
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 class UploadForm(forms.Form):
@@ -38,12 +77,22 @@ def _require(user) -> None:
         raise Http404
 
 
+@csrf_exempt  # checked by _import_page, once the size limit is in place (the check reads the form)
 @login_required
 def import_page(request):
     _require(request.user)
+    request.upload_handlers.insert(0, SizeLimitedUpload(request, settings.GOVHALL_HISTIMPORT_MAX_BYTES))
+    return _import_page(request)
+
+
+@csrf_protect
+def _import_page(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     failure = None
-    if request.method == "POST" and form.is_valid():
+    too_large = getattr(request, "histimport_too_large", None) if request.method == "POST" else None
+    if too_large is not None:
+        failure = services.too_large_error(too_large).errors
+    elif request.method == "POST" and form.is_valid():
         try:
             services.histimport_start(actor=request.user, upload=form.cleaned_data["file"], source=form.cleaned_data["source"])
         except DomainError as exc:
@@ -53,7 +102,14 @@ def import_page(request):
     runs = selectors.run_states_for_user(user=request.user)
     # The list refreshes itself while a run is being imported (not for a stalled one: nothing moves).
     polling = any(state.run.status in services.IN_PROGRESS and not state.stalled for state in runs)
-    context = {"form": form, "failure": failure, "runs": runs, "polling": polling, "columns": columns.COLUMNS}
+    context = {
+        "form": form,
+        "failure": failure,
+        "runs": runs,
+        "polling": polling,
+        "columns": columns.COLUMNS,
+        "upload_days": settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS,
+    }
     if request.htmx and request.method == "GET":
         return render(request, "histimport/staff/_runs.html", context)
     return render(request, "histimport/staff/runs.html", context, status=400 if request.method == "POST" else 200)

@@ -139,6 +139,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GOVHALL_UPLOAD_MAX_BYTES + 1024 * 1024
 # and the most an .xlsx may unpack to (openpyxl reads the shared strings into memory).
 GOVHALL_HISTIMPORT_MAX_BYTES = int(os.environ.get("GOVHALL_HISTIMPORT_MAX_BYTES", str(2 * 1024**3)))
 GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED", str(1024**3)))
+# Days an uploaded history file (applicants' ID numbers in clear) is kept for 继续 after its import
+# stopped; then it is deleted and the same file is asked for again (histimport.services.uploads_expire).
+GOVHALL_HISTIMPORT_UPLOAD_DAYS = int(os.environ.get("GOVHALL_HISTIMPORT_UPLOAD_DAYS", "7"))
 # Days of 历史办件 the demo county imports before its live cases (load_demo): a year fills the
 # dashboard's twelve-month trend (about 150,000 records, half a minute on SQLite).
 GOVHALL_DEMO_HISTORY_DAYS = int(os.environ.get("GOVHALL_DEMO_HISTORY_DAYS", "365"))

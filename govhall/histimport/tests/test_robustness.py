@@ -1,5 +1,6 @@
 """History import under stress: the same file uploaded twice at once, a worker that died, files too
-large or shaped to exhaust memory, and the upload kept no longer than needed.
+large (stopped while they arrive) or shaped to exhaust memory, and the upload kept no longer than
+needed (deleted on success, or GOVHALL_HISTIMPORT_UPLOAD_DAYS after the import stopped).
 
 Tasks run with django-tasks' immediate backend when the upload commits
 (`django_capture_on_commit_callbacks(execute=True)`); leaving the callbacks unexecuted is an
@@ -21,7 +22,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from govhall.core.errors import ValidationError
-from govhall.core.jobs import job_progress, job_start
+from govhall.core.jobs import _progress_path, job_progress, job_start
 from govhall.core.models import Job
 from govhall.histimport import readers, services, tasks
 from govhall.histimport.columns import HEADERS
@@ -314,6 +315,44 @@ def test_a_file_over_the_size_limit_is_refused_and_not_kept(
     assert not ImportRun.objects.exists() and not Job.objects.exists() and job_files(media_root) == []
 
 
+@pytest.mark.parametrize("over", [10, 1024 * 1024], ids=["just-over", "far-over"])
+def test_a_file_over_the_size_limit_is_stopped_while_it_arrives(
+    client, county, history, media_root, settings, monkeypatch, django_capture_on_commit_callbacks, over
+):
+    """Far over: the request's length says so and no byte of the file is stored; just over: the
+    upload stops at the first chunk past the limit. Either way the page says why."""
+    from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+
+    settings.GOVHALL_HISTIMPORT_MAX_BYTES = limit = 2 * 1024 * 1024
+    stored: list[int] = []
+    for handler in (MemoryFileUploadHandler, TemporaryFileUploadHandler):
+        original = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, original=original):
+            stored.append(len(raw_data))
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    client.force_login(county.users["supervisor"])
+
+    response = upload(client, b"x" * (limit + over), django_capture_on_commit_callbacks, execute=True)
+
+    assert response.status_code == 400 and "超过2 MB的上限" in response.content.decode()
+    assert sum(stored) <= limit and (over < 1024 or sum(stored) == 0)
+    assert not ImportRun.objects.exists() and not Job.objects.exists() and job_files(media_root) == []
+
+
+def test_an_upload_without_the_csrf_token_is_refused(county, history, settings):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(county.users["supervisor"])
+
+    response = client.post(PAGE, {"file": SimpleUploadedFile("a.csv", history), "source": "old"})
+
+    assert response.status_code == 403 and not ImportRun.objects.exists()
+
+
 def test_a_file_larger_than_the_request_memory_limits_is_accepted(client, county, make_csv, settings, django_capture_on_commit_callbacks):
     from django.conf import settings as defaults
 
@@ -557,3 +596,106 @@ def test_two_uploads_of_one_file_at_the_same_moment_make_one_run(request, make_c
 
     assert [o for o in outcomes if isinstance(o, str)] == ["in_progress"], outcomes  # the other upload started the run
     assert ImportRun.objects.count() == 1 and Job.objects.count() == 1
+
+
+# --- uploads kept no longer than a run may be continued -----------------------------------------
+
+
+def _stopped(run: ImportRun, *, days_ago: float) -> None:
+    """The run failed `days_ago` days ago and nothing has happened to it since."""
+    then = timezone.now() - dt.timedelta(days=days_ago)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_FAILED)
+    Job.objects.filter(params__run=run.pk).update(status=Job.STATUS_FAILED, created_at=then, started_at=then, finished_at=then)
+
+
+def test_the_upload_of_a_run_stopped_longer_than_the_retention_goes_and_the_same_file_continues_it(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS = 7
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=False)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=2, imported=2)  # two rows were committed before it stopped
+    _stopped(run, days_ago=8)
+
+    removed = services.uploads_expire()
+
+    assert removed == 1 and job_files(media_root) == [] and not Job.objects.get().upload
+    page = client.get(PAGE).content.decode()
+    assert "上传的文件已在中断7天后删除" in page and reverse("histimport_staff:resume", args=[run.pk]) not in page
+    assert client.get(f"/api/histimport/runs/{run.pk}").json()["file_kept"] is False
+    # The same file again continues the run at its checkpoint (rows 3 and 4: one new, one rejected).
+    upload(client, history, django_capture_on_commit_callbacks, execute=True)
+    run.refresh_from_db()
+    assert ImportRun.objects.count() == 1 and (run.status, run.rows_done, run.imported, run.rejected) == (ImportRun.STATUS_DONE, 4, 3, 1)
+
+
+def test_the_upload_of_a_run_stopped_recently_is_kept(client, county, history, media_root, settings, django_capture_on_commit_callbacks):
+    settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS = 7
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=False)
+    run = ImportRun.objects.get()
+    _stopped(run, days_ago=6)
+
+    assert services.uploads_expire() == 0
+    assert len(job_files(media_root)) == 1
+    assert reverse("histimport_staff:resume", args=[run.pk]) in client.get(PAGE).content.decode()
+    assert client.get(f"/api/histimport/runs/{run.pk}").json()["file_kept"] is True
+
+
+def test_a_run_continued_from_an_old_upload_keeps_it_while_it_is_imported(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    """继续 makes a job without a file: it reads the upload of the job that began the run, however old."""
+    settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS = 7
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=False)
+    run = ImportRun.objects.get()
+    _stopped(run, days_ago=30)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("histimport_staff:resume", args=[run.pk]))
+    run.refresh_from_db()
+    job_start(job_id=run.job_id)
+    job_progress(job_id=run.job_id, done=1, total=4, message="")
+
+    assert services.uploads_expire() == 0
+    assert len(job_files(media_root)) == 1
+    # Once that worker has been silent for longer than the retention, the file goes.
+    eight_days_ago = timezone.now() - dt.timedelta(days=8)
+    Job.objects.filter(pk=run.job_id).update(created_at=eight_days_ago, started_at=eight_days_ago)
+    progress_file = _progress_path(run.job_id)
+    os.utime(progress_file, (eight_days_ago.timestamp(), eight_days_ago.timestamp()))
+    assert services.uploads_expire() == 1 and job_files(media_root) == []
+
+
+def test_a_finished_runs_leftover_upload_goes_at_once(client, county, history, media_root, django_capture_on_commit_callbacks):
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=False)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_DONE)  # the worker died between the two steps
+
+    assert services.uploads_expire() == 1 and job_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_the_scheduler_runs_the_upload_retention_daily():
+    from govhall.core.scheduler import PERIODIC
+
+    (periodic,) = [p for p in PERIODIC if p.key == "histimport.uploads_expire"]
+    assert periodic.task == "govhall.histimport.tasks.uploads_expire_task" and periodic.every == dt.timedelta(days=1)
+    assert tasks.uploads_expire_task.call() == 0
+
+
+def test_a_run_still_waiting_for_a_busy_worker_keeps_its_upload(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS = 7
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=False)
+    run = ImportRun.objects.get()
+    Job.objects.filter(pk=run.job_id).update(created_at=timezone.now() - dt.timedelta(days=8))
+    busy = Job.objects.create(kind="monitor.report", status=Job.STATUS_RUNNING, started_at=timezone.now())
+    job_progress(job_id=busy.pk, done=1, total=2, message="")
+
+    assert not run_stalled(ImportRun.objects.select_related("job").get())
+    assert services.uploads_expire() == 0 and len(job_files(media_root)) == 1
