@@ -171,10 +171,15 @@ def import_history(
     try:
         for batch in parsed:
             data = batch.rejects.encode("utf-8")
-            rejects.write(data)
-            rejects.flush()
-            os.fsync(rejects.fileno())
             with transaction.atomic():
+                # Under the run's row lock and only while this job still owns the run: a job taking
+                # the run over (services, under the same lock) waits for this batch to commit, and
+                # once it has taken the run, this one writes nothing more, not even a rejects line.
+                if not _owned(run).select_for_update().exists():
+                    raise RunTakenOver(run.pk)
+                rejects.write(data)
+                rejects.flush()
+                os.fsync(rejects.fileno())
                 inserted = writer.insert(batch.values)
                 done += batch.rows
                 run.rows_done = done

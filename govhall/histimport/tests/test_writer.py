@@ -5,12 +5,14 @@ checks, still protected by the ORM."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import ProtectedError
 
-from govhall.histimport.importer import import_history
+from govhall.histimport.importer import import_history, reject_rows
 from govhall.histimport.tests.conftest import good_row
 from govhall.supervision.models import CaseFact, Rollup
 from govhall.supervision.rollups import month_snapshot, rebuild, rollup_snapshot
@@ -156,7 +158,8 @@ def test_an_import_whose_run_was_taken_over_stops_without_committing_or_failing_
     from govhall.histimport.importer import RunTakenOver, run_for_file
     from govhall.histimport.models import ImportRun
 
-    path = make_csv([good_row(county, n) for n in range(10)])
+    # Every other row is rejected: each batch of four writes two lines to the rejects file.
+    path = make_csv([good_row(county, n, **({"受理人": "nobody"} if n % 2 else {})) for n in range(10)])
     supervisor = county.users["supervisor"]
     mine = job_create(actor=supervisor, kind="histimport.import")
     run = run_for_file(path=path, source="old", job=mine)
@@ -168,8 +171,12 @@ def test_an_import_whose_run_was_taken_over_stops_without_committing_or_failing_
         import_history(path=path, source="old", run=run, batch_size=4, after_batch=taken_over)
 
     run.refresh_from_db()
-    assert CaseFact.objects.filter(source="old").count() == 4  # only the batch committed before
-    assert run.status == ImportRun.STATUS_RUNNING and run.rows_done == 4 and run.error == ""
+    assert CaseFact.objects.filter(source="old").count() == 2  # only the batch committed before
+    assert run.status == ImportRun.STATUS_RUNNING and run.rows_done == 4 and run.rejected == 2 and run.error == ""
+    # The rejects file holds the committed batch's lines and nothing of the next: the job that took
+    # the run over appends its own from there.
+    rejects = Path(settings.MEDIA_ROOT) / run.rejects_path
+    assert rejects.stat().st_size == run.rejects_bytes and len(list(reject_rows(rejects))) == 2
 
 
 def test_the_command_refuses_a_run_a_job_is_importing_and_takes_over_a_stalled_one(county, make_csv):
