@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
@@ -31,9 +32,11 @@ PAGE_SIZE = 50
 class ParamOut(Schema):
     name: str
     label: str
-    default: float
-    value: float
+    default: int
+    value: int
     help: str
+    minimum: int
+    maximum: int
 
 
 class RuleOut(Schema):
@@ -43,7 +46,14 @@ class RuleOut(Schema):
     severity: str
     severity_label: str
     kind: str
+    enabled: bool
     params: list[ParamOut]
+
+
+class RuleSettingIn(Schema):
+    enabled: bool = True
+    params: dict[str, int | str] = {}
+    reason: str = ""
 
 
 class HitOut(Schema):
@@ -213,6 +223,17 @@ def _task_out(t: SupervisionTask) -> dict[str, Any]:
 def rule_list(request):
     selectors.hits_for_user(user=request.user)
     return [rule.as_dict() for rule in RULES.values()]
+
+
+@router.put("/rules/{code}", response=RuleOut, summary="监管人员设置规则参数、启用或停用（须填写修改原因，从下次扫描起生效）")
+def rule_update(request, code: str, payload: RuleSettingIn):
+    selectors.hits_for_user(user=request.user)
+    if code not in RULES:
+        raise Http404
+    setting = services.rule_setting_update(
+        actor=request.user, code=code, enabled=payload.enabled, params=dict(payload.params), reason=payload.reason
+    )
+    return RULES[code].as_dict(setting)
 
 
 @router.get("/hits", response=HitPage, summary="异常数据（可按规则、严重程度、状态、部门、窗口、发生日期筛选）")

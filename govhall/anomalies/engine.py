@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.anomalies.models import AnomalyHit, ScanState
-from govhall.anomalies.rules import FACT_FIELDS, ROW_RULES, RULES, Context, Rule
+from govhall.anomalies.rules import FACT_FIELDS, ROW_RULES, RULES, Context, Rule, enabled_rules
 from govhall.catalog.models import Step
 from govhall.ratings.models import Rating
 from govhall.supervision.models import CaseFact
@@ -107,8 +107,8 @@ def _save(hits: list[AnomalyHit], result: ScanResult) -> None:
     result.hits_created += len(fresh)
 
 
-def _row_rules_query(facts: QuerySet[CaseFact], rules: list[Rule]) -> QuerySet[CaseFact]:
-    conditions = {rule.code: rule.condition(rule.values()) for rule in rules if rule.condition}
+def _row_rules_query(facts: QuerySet[CaseFact], rules: list[Rule], params: dict[str, dict[str, Any]]) -> QuerySet[CaseFact]:
+    conditions = {rule.code: rule.condition(params[rule.code]) for rule in rules if rule.condition}
     any_rule = Q()
     for condition in conditions.values():
         any_rule |= condition
@@ -156,7 +156,7 @@ def scan_facts(
         chunk = facts.filter(id__gte=start, id__lt=start + chunk_size)
         now = timezone.now()
         hits = []
-        for row in _row_rules_query(chunk, row_rules).values(*fields).iterator(chunk_size=2000):
+        for row in _row_rules_query(chunk, row_rules, params).values(*fields).iterator(chunk_size=2000):
             for rule in row_rules:
                 if row[f"hit_{rule.code}"] and rule.confirm is not None:
                     found = rule.confirm(row, params[rule.code], ctx)
@@ -411,18 +411,21 @@ def scan(since_id: int | None = None, progress: Progress | None = None, *, chunk
     started = time.perf_counter()
     result = ScanResult()
     facts = CaseFact.objects.all() if since_id is None else CaseFact.objects.filter(id__gt=since_id)
-    scan_facts(facts, rules=list(RULES.values()), result=result, progress=progress, chunk_size=chunk_size)
-    if progress is not None:
-        progress(result.records, result.records, _("正在检查同一申请人反复被驳回"))
-    scan_applicants(
-        result=result,
-        applicant_keys=None
-        if since_id is None
-        else _rejections().filter(id__gt=since_id).values_list("applicant_key", flat=True).distinct(),
-    )
-    if progress is not None:
-        progress(result.records, result.records, _("正在检查评价集中刷评"))
-    scan_ratings(result=result)
+    running = {rule.code for rule in enabled_rules()}  # a rule stopped on the rules page does not run
+    scan_facts(facts, rules=[RULES[code] for code in RULES if code in running], result=result, progress=progress, chunk_size=chunk_size)
+    if "repeated_rejections" in running:
+        if progress is not None:
+            progress(result.records, result.records, _("正在检查同一申请人反复被驳回"))
+        scan_applicants(
+            result=result,
+            applicant_keys=None
+            if since_id is None
+            else _rejections().filter(id__gt=since_id).values_list("applicant_key", flat=True).distinct(),
+        )
+    if "rating_burst" in running:
+        if progress is not None:
+            progress(result.records, result.records, _("正在检查评价集中刷评"))
+        scan_ratings(result=result)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -441,10 +444,13 @@ def scan_changed() -> ScanResult:
     facts = CaseFact.objects.all()
     if state.facts_updated_at is not None:
         facts = facts.filter(updated_at__gte=state.facts_updated_at)
-    scan_facts(facts, rules=ROW_RULES, result=result)
-    keys = set(_rejections().filter(pk__in=facts.values("pk")).values_list("applicant_key", flat=True))
-    scan_applicants(result=result, applicant_keys=keys)
-    top = scan_ratings(result=result, since_id=state.rating_id)
+    running = {rule.code for rule in enabled_rules()}
+    scan_facts(facts, rules=[rule for rule in ROW_RULES if rule.code in running], result=result)
+    if "repeated_rejections" in running:
+        keys = set(_rejections().filter(pk__in=facts.values("pk")).values_list("applicant_key", flat=True))
+        scan_applicants(result=result, applicant_keys=keys)
+    # A stopped rating rule leaves the ratings' watermark where it was: started again, it catches up.
+    top = scan_ratings(result=result, since_id=state.rating_id) if "rating_burst" in running else state.rating_id
     ScanState.objects.filter(pk=state.pk).update(facts_updated_at=began, rating_id=max(top, state.rating_id), scanned_at=timezone.now())
     result.seconds = time.perf_counter() - started
     return result

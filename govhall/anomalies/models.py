@@ -262,3 +262,47 @@ class ScanState(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RuleSetting(models.Model):
+    """A rule's parameters as a supervisor set them on the rules page (预警规则), and whether it runs.
+
+    Only the parameters changed from the default are stored; they override the deployment's
+    GOVHALL_ANOMALY_PARAMS, which overrides the defaults of `rules.py`. A rule without a row runs
+    with the deployment's values. Every change is logged in `RuleSettingChange` with its reason."""
+
+    rule = models.CharField("规则", max_length=32, unique=True, help_text="规则代码，见 anomalies.rules.RULES")
+    enabled = models.BooleanField("启用", default=True, help_text="停用的规则不再扫描；已发现的异常数据照常复核")
+    params = models.JSONField("参数", default=dict, blank=True, help_text="与默认值不同的参数")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人")
+    updated_at = models.DateTimeField("修改时间")
+
+    class Meta:
+        verbose_name = "预警规则设置"
+        verbose_name_plural = "预警规则设置"
+        permissions = [("configure_rules", "设置预警规则的参数、启用或停用规则")]
+
+    def __str__(self) -> str:
+        return self.rule
+
+
+class RuleSettingChange(models.Model):
+    """One change of a rule's setting (insert only): what it was, what it became, who, why."""
+
+    rule = models.CharField("规则", max_length=32)
+    enabled_before = models.BooleanField("原启用状态")
+    enabled_after = models.BooleanField("新启用状态")
+    params_before = models.JSONField("原参数", default=dict, help_text="修改前生效的全部参数")
+    params_after = models.JSONField("新参数", default=dict, help_text="修改后生效的全部参数")
+    reason = models.CharField("修改原因", max_length=500)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人")
+    changed_at = models.DateTimeField("修改时间")
+
+    class Meta:
+        verbose_name = "预警规则修改记录"
+        verbose_name_plural = "预警规则修改记录"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["rule", "-changed_at"], name="rulesettingchange_by_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.changed_at:%Y-%m-%d %H:%M}"

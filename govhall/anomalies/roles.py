@@ -7,7 +7,7 @@ windows)."""
 from govhall.org import roles
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    roles.SUPERVISOR: ["anomalies.view_all_anomalies", "anomalies.review_anomaly"],
+    roles.SUPERVISOR: ["anomalies.view_all_anomalies", "anomalies.review_anomaly", "anomalies.configure_rules"],
     roles.AUDITOR: ["anomalies.view_all_anomalies"],
     roles.DEPT_ADMIN: ["anomalies.answer_task"],
     roles.CENTRE_ADMIN: ["anomalies.answer_task"],

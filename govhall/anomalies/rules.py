@@ -9,7 +9,9 @@ Three kinds of rules:
 - the rating rule (`rating_burst`) groups ratings of one device over time.
 
 Parameters have defaults here; a deployment overrides them with the setting
-`GOVHALL_ANOMALY_PARAMS = {"too_fast": {"minutes_per_step": 5}}`.
+`GOVHALL_ANOMALY_PARAMS = {"too_fast": {"minutes_per_step": 5}}`, and a supervisor overrides both,
+or stops a rule, on the rules page (`RuleSetting`, each change logged with its reason; see
+services.rule_setting_update).
 The rules and their parameters are documented for staff in docs/anomalies.md.
 """
 
@@ -64,12 +66,20 @@ FACT_FIELDS = (
 )
 
 
+# `Rule.values(stored=UNREAD)`: the rule's stored setting has not been looked up yet.
+UNREAD: Any = object()
+
+
 @dataclass(frozen=True)
 class Param:
+    """A whole-number parameter and the range a supervisor may set it to on the rules page."""
+
     name: str
     label: Any
-    default: int | float
+    default: int
     help: Any = ""
+    minimum: int = 0
+    maximum: int = 1000
 
 
 @dataclass
@@ -90,13 +100,31 @@ class Rule:
     condition: Callable[[Mapping[str, Any]], Q] | None = None
     confirm: Callable[[dict[str, Any], Mapping[str, Any], Context], tuple[str, dict[str, Any]] | None] | None = None
 
-    def values(self) -> dict[str, Any]:
-        """The parameters in force: the defaults, overridden by GOVHALL_ANOMALY_PARAMS."""
+    def deployed(self) -> dict[str, Any]:
+        """The deployment's values: the defaults, overridden by the setting GOVHALL_ANOMALY_PARAMS."""
         overrides = getattr(settings, "GOVHALL_ANOMALY_PARAMS", {}).get(self.code, {})
         return {p.name: overrides.get(p.name, p.default) for p in self.params}
 
-    def as_dict(self) -> dict[str, Any]:
-        values = self.values()
+    def values(self, stored: Any = UNREAD) -> dict[str, Any]:
+        """The parameters in force: the deployment's values, overridden by what a supervisor set on
+        the rules page (`stored`: the rule's `RuleSetting` or None when already looked up, else it
+        is read here)."""
+        if stored is UNREAD:
+            stored = stored_setting(self.code)
+        values = self.deployed()
+        if stored is not None:
+            values.update({k: v for k, v in stored.params.items() if k in values})
+        return values
+
+    def enabled(self, stored: Any = UNREAD) -> bool:
+        if stored is UNREAD:
+            stored = stored_setting(self.code)
+        return stored is None or stored.enabled
+
+    def as_dict(self, stored: Any = UNREAD) -> dict[str, Any]:
+        if stored is UNREAD:
+            stored = stored_setting(self.code)
+        values, deployed = self.values(stored), self.deployed()
         return {
             "code": self.code,
             "name": str(self.name),
@@ -104,11 +132,35 @@ class Rule:
             "severity": self.severity,
             "severity_label": severity_label(self.severity),
             "kind": self.kind,
+            "enabled": self.enabled(stored),
             "params": [
-                {"name": p.name, "label": str(p.label), "default": p.default, "value": values[p.name], "help": str(p.help)}
+                {
+                    "name": p.name,
+                    "label": str(p.label),
+                    "default": deployed[p.name],
+                    "value": values[p.name],
+                    "help": str(p.help),
+                    "minimum": p.minimum,
+                    "maximum": p.maximum,
+                }
                 for p in self.params
             ],
         }
+
+
+def stored_setting(code: str) -> Any:
+    """The rule's `RuleSetting` row, or None when nobody has changed it on the page."""
+    from govhall.anomalies.models import RuleSetting
+
+    return RuleSetting.objects.filter(rule=code).first()
+
+
+def enabled_rules(rules: list[Rule] | None = None) -> list[Rule]:
+    """The rules that run (all of them unless a supervisor stopped some), read in one query."""
+    from govhall.anomalies.models import RuleSetting
+
+    stopped = set(RuleSetting.objects.filter(enabled=False).values_list("rule", flat=True))
+    return [rule for rule in (list(RULES.values()) if rules is None else rules) if rule.code not in stopped]
 
 
 def severity_label(code: str) -> str:
@@ -252,7 +304,16 @@ RULES: dict[str, Rule] = {
             description=gettext_lazy("决定或办结时间早于受理时间，或受理时间早于申请时间：多为补录、倒签或系统时间被改动。"),
             severity=SEVERITY_HIGH,
             kind=KIND_ROW,
-            params=(Param("tolerance_minutes", gettext_lazy("容差（分钟）"), 0, gettext_lazy("不同系统时钟误差在此范围内的不计")),),
+            params=(
+                Param(
+                    "tolerance_minutes",
+                    gettext_lazy("容差（分钟）"),
+                    0,
+                    gettext_lazy("不同系统时钟误差在此范围内的不计"),
+                    minimum=0,
+                    maximum=1440,
+                ),
+            ),
             condition=_out_of_order_condition,
             confirm=_out_of_order_confirm,
         ),
@@ -265,9 +326,9 @@ RULES: dict[str, Rule] = {
             severity=SEVERITY_HIGH,
             kind=KIND_ROW,
             params=(
-                Param("minutes_per_step", gettext_lazy("每个环节最少分钟数"), 10),
-                Param("min_steps", gettext_lazy("最少环节数"), 2, gettext_lazy("环节少于此数的事项不检查")),
-                Param("max_steps", gettext_lazy("计入的环节数上限"), 8),
+                Param("minutes_per_step", gettext_lazy("每个环节最少分钟数"), 10, minimum=1, maximum=1440),
+                Param("min_steps", gettext_lazy("最少环节数"), 2, gettext_lazy("环节少于此数的事项不检查"), minimum=1, maximum=50),
+                Param("max_steps", gettext_lazy("计入的环节数上限"), 8, minimum=1, maximum=50),
             ),
             condition=_too_fast_condition,
             confirm=_too_fast_confirm,
@@ -278,7 +339,7 @@ RULES: dict[str, Rule] = {
             description=gettext_lazy("办件超期，但没有任何特别程序（补正、听证、检验检测等）或延期审批记录：超期没有合法理由。"),
             severity=SEVERITY_MEDIUM,
             kind=KIND_ROW,
-            params=(Param("min_days_over", gettext_lazy("超出承诺时限的最少工作日"), 1),),
+            params=(Param("min_days_over", gettext_lazy("超出承诺时限的最少工作日"), 1, minimum=1, maximum=365),),
             condition=_overdue_condition,
             confirm=_overdue_confirm,
         ),
@@ -290,7 +351,7 @@ RULES: dict[str, Rule] = {
             ),
             severity=SEVERITY_MEDIUM,
             kind=KIND_ROW,
-            params=(Param("min_steps", gettext_lazy("最少环节数"), 2),),
+            params=(Param("min_steps", gettext_lazy("最少环节数"), 2, minimum=1, maximum=50),),
             condition=_single_actor_condition,
             confirm=_single_actor_confirm,
         ),
@@ -300,7 +361,10 @@ RULES: dict[str, Rule] = {
             description=gettext_lazy("同一申请人在规定天数内被不予受理或不予许可达到规定次数：可能一次性告知不到位或刁难申请人。"),
             severity=SEVERITY_MEDIUM,
             kind=KIND_APPLICANT,
-            params=(Param("min_rejections", gettext_lazy("驳回次数"), 3), Param("within_days", gettext_lazy("统计天数"), 90)),
+            params=(
+                Param("min_rejections", gettext_lazy("驳回次数"), 3, minimum=2, maximum=50),
+                Param("within_days", gettext_lazy("统计天数"), 90, minimum=1, maximum=3650),
+            ),
         ),
         Rule(
             code="off_hours",
@@ -308,7 +372,7 @@ RULES: dict[str, Rule] = {
             description=gettext_lazy("在夜间、休息日或法定节假日受理、审查或决定：可能为代他人操作或补录。"),
             severity=SEVERITY_LOW,
             kind=KIND_ROW,
-            params=(Param("min_actions", gettext_lazy("非工作时间操作的最少次数"), 1),),
+            params=(Param("min_actions", gettext_lazy("非工作时间操作的最少次数"), 1, minimum=1, maximum=20),),
             condition=_off_hours_condition,
             confirm=_off_hours_confirm,
         ),
@@ -321,10 +385,17 @@ RULES: dict[str, Rule] = {
             severity=SEVERITY_HIGH,
             kind=KIND_RATING,
             params=(
-                Param("burst_count", gettext_lazy("评价条数"), 10),
-                Param("burst_minutes", gettext_lazy("时间窗（分钟）"), 10),
-                Param("share_percent", gettext_lazy("一天内同一设备占窗口评价的比例（%）"), 50, gettext_lazy("只看扫码、网上、移动端评价")),
-                Param("share_min_count", gettext_lazy("计算占比时该设备的最少评价条数"), 5),
+                Param("burst_count", gettext_lazy("评价条数"), 10, minimum=2, maximum=1000),
+                Param("burst_minutes", gettext_lazy("时间窗（分钟）"), 10, minimum=1, maximum=1440),
+                Param(
+                    "share_percent",
+                    gettext_lazy("一天内同一设备占窗口评价的比例（%）"),
+                    50,
+                    gettext_lazy("只看扫码、网上、移动端评价"),
+                    minimum=1,
+                    maximum=100,
+                ),
+                Param("share_min_count", gettext_lazy("计算占比时该设备的最少评价条数"), 5, minimum=1, maximum=1000),
             ),
         ),
     ]

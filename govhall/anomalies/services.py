@@ -1,5 +1,5 @@
 """User actions on hits and tasks: 复核 (dismiss or assign), 交办, 答复/整改, 退回, 办结, 整改建议,
-and starting a full scan. Each function is one action in one transaction; the hit or task row is
+starting a full scan, and setting a rule's parameters. Each function is one action in one transaction; the hit or task row is
 locked and its state re-checked, so the second of two supervisors acting at once gets "已被他人处理".
 """
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.anomalies import permissions
-from govhall.anomalies.models import AnomalyHit, Review, Suggestion, SupervisionTask, TaskAnswer, TaskEvent
+from govhall.anomalies.models import AnomalyHit, Review, RuleSetting, RuleSettingChange, Suggestion, SupervisionTask, TaskAnswer, TaskEvent
 from govhall.core.calendar import add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
 from govhall.core.jobs import job_create, job_in_progress
@@ -287,3 +287,81 @@ def scan_start(*, actor) -> Job:
         job = job_create(actor=actor, kind=SCAN_JOB_KIND)
         transaction.on_commit(partial(scan_job.enqueue, job.pk))
     return job
+
+
+# --- 预警规则的参数 ----------------------------------------------------------------------------------
+
+
+def can_configure_rules(actor) -> bool:
+    return bool(actor.is_authenticated and actor.has_perm("anomalies.configure_rules"))
+
+
+def rule_setting_update(*, actor, code: str, enabled: bool, params: dict[str, Any], reason: str) -> RuleSetting:
+    """A supervisor sets a rule's parameters (each a whole number within the parameter's range),
+    starts or stops it, and says why. Takes effect from the next scan (hits found before stay);
+    the change and the values before and after are logged. Only the parameters that differ from
+    the deployment's values are stored, so a later change of the deployment's defaults still
+    reaches the others."""
+    from govhall.anomalies.rules import RULES
+
+    if not can_configure_rules(actor):
+        raise PermissionDenied(_("只有监管人员可以设置预警规则"))
+    rule = RULES.get(code)
+    if rule is None:
+        raise ValidationError("rule", "unknown", _("没有这条预警规则"))
+    errors = ErrorCollector()
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add("reason", "required", _("请填写修改原因"))
+    elif len(reason) > 500:
+        errors.add("reason", "max_length", _("修改原因不能超过500字"))
+    known = {p.name: p for p in rule.params}
+    for name in params:
+        if name not in known:
+            errors.add(f"params.{name}", "unknown", _("该规则没有参数“%(name)s”") % {"name": name})
+    values: dict[str, int] = {}
+    for name, param in known.items():
+        raw = params.get(name)
+        text = str(raw).strip() if raw is not None else ""
+        field = f"params.{name}"
+        if not text:
+            errors.add(field, "required", _("请填写“%(label)s”") % {"label": param.label})
+            continue
+        try:
+            value = int(text)
+        except ValueError:
+            errors.add(field, "integer", _("“%(label)s”应为整数") % {"label": param.label})
+            continue
+        if not param.minimum <= value <= param.maximum:
+            errors.add(
+                field,
+                "range",
+                _("“%(label)s”应在%(min)d到%(max)d之间") % {"label": param.label, "min": param.minimum, "max": param.maximum},
+            )
+            continue
+        values[name] = value
+    if code == "too_fast" and {"min_steps", "max_steps"} <= values.keys() and values["max_steps"] < values["min_steps"]:
+        errors.add("params.max_steps", "min_steps", _("“计入的环节数上限”不能小于“最少环节数”"))
+    errors.raise_if_any()
+
+    deployed = rule.deployed()
+    now = timezone.now()
+    with transaction.atomic():
+        setting = RuleSetting.objects.select_for_update().filter(rule=code).first()
+        before_enabled, before = rule.enabled(setting), rule.values(setting)
+        changed = {name: value for name, value in values.items() if value != deployed[name]}
+        if setting is None:
+            setting = RuleSetting(rule=code)
+        setting.enabled, setting.params, setting.updated_by, setting.updated_at = bool(enabled), changed, actor, now
+        setting.save()
+        RuleSettingChange.objects.create(
+            rule=code,
+            enabled_before=before_enabled,
+            enabled_after=bool(enabled),
+            params_before=before,
+            params_after=rule.values(setting),
+            reason=reason,
+            changed_by=actor,
+            changed_at=now,
+        )
+    return setting

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views_staff.hit_list, name="hits"),
     path("scan/", views_staff.scan, name="scan"),
     path("rules/", views_staff.rule_list, name="rules"),
+    path("rules/<slug:code>/", views_staff.rule_update, name="rule-update"),
     path("<int:hit_id>/", views_staff.hit_detail, name="hit"),
     path("<int:hit_id>/dismiss/", views_staff.hit_dismiss, name="hit-dismiss"),
     path("<int:hit_id>/assign/", views_staff.hit_assign, name="hit-assign"),

@@ -19,12 +19,13 @@ from django.db.models import Count, Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from govhall.anomalies import permissions, services
 from govhall.anomalies.forms import AnswerForm, AssignForm, CloseForm, DismissForm, ReturnForm, SuggestionForm
-from govhall.anomalies.models import SEVERITY_CHOICES, AnomalyHit, SupervisionTask
+from govhall.anomalies.models import SEVERITY_CHOICES, AnomalyHit, RuleSetting, RuleSettingChange, SupervisionTask
 from govhall.anomalies.rules import RULES, rule_choices
 from govhall.anomalies.selectors import (
     HitFilters,
@@ -40,7 +41,7 @@ from govhall.anomalies.selectors import (
     tasks_for_user,
 )
 from govhall.cases.models import Case
-from govhall.core.errors import DomainError
+from govhall.core.errors import DomainError, PermissionDenied
 from govhall.core.http import capped_rows, local_time, remaining_label, xlsx_response
 from govhall.core.jobs import jobs_for_user
 from govhall.org.models import Department, Window
@@ -188,11 +189,79 @@ def scan(request: HttpRequest) -> HttpResponse:
     return redirect("staff-job", job.pk)
 
 
+def _rule_changes(change: RuleSettingChange) -> list[str]:
+    """What one change did, in words: 启用/停用 and each parameter from → to."""
+    rule = RULES.get(change.rule)
+    labels = {p.name: str(p.label) for p in rule.params} if rule else {}
+    said = []
+    if change.enabled_before != change.enabled_after:
+        said.append(_("启用规则") if change.enabled_after else _("停用规则"))
+    for name, after in change.params_after.items():
+        before = change.params_before.get(name)
+        if before != after:
+            said.append(_("%(label)s：%(before)s → %(after)s") % {"label": labels.get(name, name), "before": before, "after": after})
+    return said or [_("未改动参数")]
+
+
+def _rules_page(request: HttpRequest, *, editing: str = "", posted: Any = None, errors: Any = None, status: int = 200) -> HttpResponse:
+    stored = {s.rule: s for s in RuleSetting.objects.select_related("updated_by")}
+    history: dict[str, list[tuple[RuleSettingChange, list[str]]]] = {}
+    for change in RuleSettingChange.objects.select_related("changed_by").order_by("-changed_at", "-id")[:200]:
+        if len(history.setdefault(change.rule, [])) < 5:
+            history[change.rule].append((change, _rule_changes(change)))
+    rules = []
+    for rule in RULES.values():
+        data = rule.as_dict(stored.get(rule.code))
+        data["setting"] = stored.get(rule.code)
+        data["history"] = history.get(rule.code, [])
+        if rule.code == editing and posted is not None:  # the form as it was sent, with its errors
+            data["enabled"] = posted.get("enabled") == "on"
+            for p in data["params"]:
+                p["value"] = posted.get(f"params.{p['name']}", "")
+            data["reason"] = posted.get("reason", "")
+            data["errors"] = errors or {}
+        rules.append(data)
+    context = {"rules": rules, "can_configure": services.can_configure_rules(request.user)}
+    return render(request, "anomalies/staff/rules.html", context, status=status)
+
+
 @login_required
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
     hits_for_user(user=request.user)
-    return render(request, "anomalies/staff/rules.html", {"rules": [rule.as_dict() for rule in RULES.values()]})
+    return _rules_page(request)
+
+
+@login_required
+@require_POST
+def rule_update(request: HttpRequest, code: str) -> HttpResponse:
+    """A supervisor saves one rule's parameters and whether it runs, with the reason (one form per
+    rule on the rules page); errors show in that rule's form."""
+    hits_for_user(user=request.user)
+    if code not in RULES:
+        raise Http404
+    rule = RULES[code]
+    try:
+        services.rule_setting_update(
+            actor=request.user,
+            code=code,
+            enabled=request.POST.get("enabled") == "on",
+            params={p.name: request.POST.get(f"params.{p.name}") for p in rule.params},
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except DomainError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(error.field, []).append(str(error.message))
+        return _rules_page(request, editing=code, posted=request.POST, errors=errors, status=400)
+    messages.success(
+        request,
+        _("已保存“%(rule)s”的设置，从下次扫描起生效；已发现的异常数据不变。如需按新设置检查历史数据，请发起全量扫描。")
+        % {"rule": rule.name},
+    )
+    return redirect(reverse("anomalies_staff:rules") + f"#rule-{code}")
 
 
 def _fact_rows(hit: AnomalyHit) -> list[tuple[str, Any]]:
