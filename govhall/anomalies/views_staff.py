@@ -217,7 +217,7 @@ def _rules_page(request: HttpRequest, *, editing: str = "", posted: Any = None, 
         if rule.code == editing and posted is not None:  # the form as it was sent, with its errors
             data["enabled"] = posted.get("enabled") == "on"
             for p in data["params"]:
-                p["value"] = posted.get(f"params.{p['name']}", "")
+                p["posted"] = posted.get(f"params.{p['name']}", "")
             data["reason"] = posted.get("reason", "")
             data["errors"] = errors or {}
         rules.append(data)
