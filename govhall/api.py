@@ -64,6 +64,7 @@ from govhall.org.api import router as org_router  # noqa: E402
 from govhall.ratings.api import router as ratings_router  # noqa: E402
 from govhall.shareddata.api import router as shareddata_router  # noqa: E402
 from govhall.supervision.api import router as supervision_router  # noqa: E402
+from govhall.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/org/", org_router)
@@ -80,6 +81,7 @@ api.add_router("/agents/", agents_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/anomalies/", anomalies_router)
 api.add_router("/monitor/", monitor_router)
+api.add_router("/surveys/", surveys_router)
 api.add_router("/histimport/", histimport_router)
 
 __all__ = ["api", "django_auth"]

@@ -35,6 +35,8 @@ urlpatterns = [
     path("staff/anomalies/", include("govhall.anomalies.urls_staff")),
     path("", include("govhall.monitor.urls")),
     path("staff/monitor/", include("govhall.monitor.urls_staff")),
+    path("", include("govhall.surveys.urls")),
+    path("staff/surveys/", include("govhall.surveys.urls_staff")),
     path("", include("govhall.histimport.urls")),
     path("staff/histimport/", include("govhall.histimport.urls_staff")),
 ]

@@ -58,6 +58,7 @@ from govhall.demo.people import ENTERPRISES, person_specs, staff_names, staff_sp
 from govhall.demo.ratings_demo import load_ratings_demo
 from govhall.demo.shareddata_demo import load_shareddata_demo
 from govhall.demo.supervision_demo import load_supervision_demo
+from govhall.demo.surveys_demo import load_surveys_demo
 from govhall.demo.villages import VILLAGES_CSV, village_names, village_rows
 from govhall.org import roles
 from govhall.org.divisions import ImportStats, import_file
@@ -121,6 +122,9 @@ LABELS = {
     "anomaly_suggestions": "整改建议",
     "monitor": "监管月报",
     "monitor_reports": "监管月报",
+    "surveys": "满意度调查",
+    "survey_invitations": "满意度调查邀请",
+    "survey_responses": "满意度调查答卷",
 }
 
 
@@ -185,6 +189,8 @@ def load_demo(*, password: str, log: Callable[[str], None] = lambda message: Non
         ("histimport", lambda: load_histimport_demo(report=report, log=log)),
         ("anomalies", lambda: load_anomalies_demo(report=report, log=log)),
         ("monitor", lambda: load_monitor_demo(report=report, log=log)),
+        # After the cases (the sample) and the ratings; the scorecards read the answers when asked.
+        ("surveys", lambda: load_surveys_demo(report=report, log=log)),
     ]
     # The case phases write thousands of cases: their supervision facts are projected once, by the
     # supervision phase, instead of on every save.

@@ -1,18 +1,19 @@
 """考核评价 (SUP-5): department and township (苏木镇) scorecards for a month, quarter or year.
 
 A scorecard is out of 100: each part below scores `weight × fraction`, where the fraction comes
-from the unit's indicator or follow-up rate by the part's rule. A part without data in the period
+from the unit's indicator, survey or follow-up rate by the part's rule. A part without data in the period
 (its denominator is 0: no cases decided, no ratings, no follow-ups due) is left out and the other
 parts are scaled up to 100, so that a unit is neither rewarded nor punished for what it did not
 have. Units rank by score (equal scores share a rank; units without any data are not ranked).
 
 | 考核项          | 权重 | 计分规则                                         |
 |-----------------|-----:|--------------------------------------------------|
-| 按期办结率      |   25 | 权重 × 按期办结率                                |
-| 差评率          |   20 | 差评率 0 得满分，≥ 2% 得 0 分，其间线性           |
+| 按期办结率      |   20 | 权重 × 按期办结率                                |
+| 差评率          |   15 | 差评率 0 得满分，≥ 2% 得 0 分，其间线性           |
 | 网办率          |   15 | 网办率 ≥ 90% 得满分，其下按 网办率 ÷ 90%          |
 | 驳回率          |   10 | 驳回率 0 得满分，≥ 20% 得 0 分，其间线性          |
 | 满意率          |   10 | 权重 × 满意率                                    |
+| 满意度调查      |   10 | 权重 × 满意度（考核期内截止的调查，满意及以上的回答 ÷ 满意度题回答） |
 | 差评整改按时率  |   10 | 期限在考核期内的差评整改，按期办结的比例          |
 | 工单按时答复率  |    5 | 答复期限在考核期内的投诉/12345 工单，按期答复的比例 |
 | 督办任务按时反馈率 | 5 | 期限在考核期内的交办任务，按期反馈的比例          |
@@ -49,16 +50,24 @@ def _linear_down(limit: float) -> Callable[[float], float]:
 
 
 PARTS: list[Part] = [
-    Part("on_time_rate", _("按期办结率"), 25, _("权重 × 按期办结率"), lambda r: r),
-    Part("bad_rating_rate", _("差评率"), 20, _("差评率 0 得满分，≥ 2% 得 0 分，其间线性"), _linear_down(0.02)),
+    Part("on_time_rate", _("按期办结率"), 20, _("权重 × 按期办结率"), lambda r: r),
+    Part("bad_rating_rate", _("差评率"), 15, _("差评率 0 得满分，≥ 2% 得 0 分，其间线性"), _linear_down(0.02)),
     Part("online_rate", _("网办率"), 15, _("网办率 ≥ 90% 得满分，其下按 网办率 ÷ 90%"), lambda r: min(1.0, r / 0.9)),
     Part("rejection_rate", _("驳回率"), 10, _("驳回率 0 得满分，≥ 20% 得 0 分，其间线性"), _linear_down(0.20)),
     Part("satisfaction_rate", _("满意率"), 10, _("权重 × 满意率"), lambda r: r),
+    Part(
+        "survey_satisfaction",
+        _("满意度调查"),
+        10,
+        _("权重 × 满意度：考核期内截止的满意度调查中，选择满意或非常满意的回答占满意度题回答的比例"),
+        lambda r: r,
+    ),
     Part("followup_on_time", _("差评整改按时率"), 10, _("期限在考核期内的差评整改中按期办结的比例"), lambda r: r),
     Part("complaint_on_time", _("工单按时答复率"), 5, _("答复期限在考核期内的投诉、12345 工单中按期答复的比例"), lambda r: r),
     Part("task_on_time", _("督办任务按时反馈率"), 5, _("期限在考核期内的交办任务中按期反馈的比例"), lambda r: r),
 ]
 FOLLOW_UP_PARTS = ("followup_on_time", "complaint_on_time", "task_on_time")
+SURVEY_PART = "survey_satisfaction"
 
 KIND_DEPARTMENT, KIND_TOWNSHIP = "department", "township"
 
@@ -98,6 +107,8 @@ def score_lines(lines: list[Line]) -> float | None:
 
 
 def build_lines(figures: Figures, follow_ups: dict[str, tuple[int, int]]) -> list[Line]:
+    """The card's lines: the indicator parts from the figures, the others (follow-ups and the
+    survey) from `follow_ups` as {part code: (numerator, denominator)}."""
     lines = []
     for part in PARTS:
         if part.code in RATES:
@@ -176,6 +187,14 @@ def task_rows(period: Period) -> list[tuple[int, dt.date | None, dt.datetime | N
     return out
 
 
+def survey_counts(kind: str, period: Period) -> dict[str, tuple[int, int]]:
+    """Per unit key: (satisfied answers, rating answers) of the 满意度调查 of that kind (department
+    or township) closing in the period (`govhall.surveys.selectors.satisfaction_counts`)."""
+    from govhall.surveys.selectors import satisfaction_counts
+
+    return satisfaction_counts(kind, period.start, period.end)
+
+
 # --- the cards ------------------------------------------------------------------------------------
 
 
@@ -185,10 +204,13 @@ def department_scorecards(period: Period, *, department_ids: Iterable[int] | Non
     departments = list(Department.objects.filter(is_active=True).order_by("id"))
     counts = counts_by_key(Rollup.DIM_DEPARTMENT, period)
     follow = followup_counts(period, today)
+    surveys = survey_counts(KIND_DEPARTMENT, period)
     cards = []
     for d in departments:
         figures = Figures(str(d.pk), department_label(d), counts.get(str(d.pk), {}))
-        lines = build_lines(figures, {code: follow[code].get(d.pk, (0, 0)) for code in FOLLOW_UP_PARTS})
+        others = {code: follow[code].get(d.pk, (0, 0)) for code in FOLLOW_UP_PARTS}
+        others[SURVEY_PART] = surveys.get(str(d.pk), (0, 0))
+        lines = build_lines(figures, others)
         cards.append(Scorecard(str(d.pk), department_label(d), lines, score_lines(lines), department_id=d.pk, full_name=d.name))
     ranked = rank(cards)
     if department_ids is not None:
@@ -215,9 +237,10 @@ def township_scorecards(period: Period, today: dt.date | None = None) -> list[Sc
             target[name] += counts.get(name, 0)
     seat: dict[int, str] = {d.pk: d.division_id[:9] for d in Department.objects.all() if len(d.division_id) >= 9}
     follow = followup_counts(period, today)
+    surveys = survey_counts(KIND_TOWNSHIP, period)
     cards = []
     for t in townships:
-        follow_ups = {}
+        follow_ups = {SURVEY_PART: surveys.get(t.code, (0, 0))}
         for code in FOLLOW_UP_PARTS:
             done = due = 0
             for department_id, (on_time, total) in follow[code].items():

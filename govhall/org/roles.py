@@ -87,6 +87,7 @@ APP_ROLE_MODULES = [
     "govhall.supervision.roles",
     "govhall.anomalies.roles",
     "govhall.monitor.roles",
+    "govhall.surveys.roles",
     "govhall.histimport.roles",
 ]
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.anomalies",
     "govhall.monitor",
+    "govhall.surveys",
     "govhall.histimport",
     "govhall.demo",
 ]
