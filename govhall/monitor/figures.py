@@ -359,6 +359,16 @@ def county_division() -> Division | None:
     return division
 
 
+def county_townships() -> list[Division]:
+    """Every 苏木镇 (township-level division) of the county, by code: the units of the township
+    scorecards and of the township 满意度调查."""
+    county = county_division()
+    found = Division.objects.filter(level=Division.LEVEL_TOWNSHIP)
+    if county is not None:
+        found = found.filter(code__startswith=county.code)
+    return list(found.order_by("code"))
+
+
 def region_tree(period: Period) -> dict[str, Any]:
     """county → 苏木镇 (townships, from the facts' divisions) → their departments and centres, each
     node with its 受理数 (the treemap's size), 超期率 and 差评率; a county-level group holds the

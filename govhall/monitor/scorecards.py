@@ -31,8 +31,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.monitor.figures import COUNTERS, RATES, Figures, Period, counts_by_key, county_division, department_label, ratio
-from govhall.org.models import Department, Division
+from govhall.monitor.figures import COUNTERS, RATES, Figures, Period, counts_by_key, county_townships, department_label, ratio
+from govhall.org.models import Department
 from govhall.supervision.models import Rollup
 
 
@@ -223,11 +223,7 @@ def township_scorecards(period: Period, today: dt.date | None = None) -> list[Sc
     """The scorecard of every 苏木镇 (township division) of the county: the indicators of the cases
     handled in its area, the follow-ups of its township government (and of any department seated
     there)."""
-    county = county_division()
-    found = Division.objects.filter(level=Division.LEVEL_TOWNSHIP)
-    if county is not None:
-        found = found.filter(code__startswith=county.code)
-    townships = list(found.order_by("code"))
+    townships = county_townships()
     by_prefix: dict[str, dict[str, int]] = {t.code: dict.fromkeys(COUNTERS, 0) for t in townships}
     for code, counts in counts_by_key(Rollup.DIM_DIVISION, period).items():
         target = by_prefix.get(code[:9])

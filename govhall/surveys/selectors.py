@@ -23,13 +23,9 @@ from govhall.surveys.models import SATISFIED_LEVELS, Survey, SurveyAnswer, Surve
 
 def townships() -> list[Division]:
     """Every 苏木镇 of the county, as the township scorecards find them."""
-    from govhall.monitor.figures import county_division
+    from govhall.monitor.figures import county_townships
 
-    county = county_division()
-    found = Division.objects.filter(level=Division.LEVEL_TOWNSHIP)
-    if county is not None:
-        found = found.filter(code__startswith=county.code)
-    return list(found.order_by("code"))
+    return county_townships()
 
 
 # --- scope ----------------------------------------------------------------------------------------
