@@ -40,6 +40,8 @@ PERIODIC = [
     Periodic("anomalies.scan_changed", "govhall.anomalies.tasks.scan_changed_task", dt.timedelta(minutes=30)),
     # History files uploaded for imports that stopped are deleted after GOVHALL_HISTIMPORT_UPLOAD_DAYS.
     Periodic("histimport.uploads_expire", "govhall.histimport.tasks.uploads_expire_task", dt.timedelta(hours=24)),
+    # Rejects files of imports finished GOVHALL_HISTIMPORT_REJECTS_DAYS ago are deleted.
+    Periodic("histimport.rejects_expire", "govhall.histimport.tasks.rejects_expire_task", dt.timedelta(hours=24)),
     # 监管月报: last month's report on days 1–5 of a month when none exists.
     Periodic("monitor.monthly_report", "govhall.monitor.tasks.monthly_report_sweep_task", dt.timedelta(hours=24)),
 ]

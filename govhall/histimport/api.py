@@ -4,7 +4,9 @@
 - `GET /runs` the latest imports, `GET /runs/{id}` one import with its counts and progress;
   `stalled` is true for a queued or running import whose worker is gone (continue it on the page);
   `file_kept` is false for an unfinished import whose upload was deleted after
-  GOVHALL_HISTIMPORT_UPLOAD_DAYS (upload the same file again to continue).
+  GOVHALL_HISTIMPORT_UPLOAD_DAYS (upload the same file again to continue); `rejects_kept` is
+  true while the rejects file can be downloaded (a finished import's goes after
+  GOVHALL_HISTIMPORT_REJECTS_DAYS).
 Uploading stays on the page (a file of hundreds of megabytes is a form upload, not JSON).
 """
 
@@ -18,7 +20,7 @@ from ninja.security import django_auth
 
 from govhall.histimport.columns import COLUMNS
 from govhall.histimport.models import ImportRun
-from govhall.histimport.selectors import file_kept, get_run_for_user, run_stalled, runs_for_user
+from govhall.histimport.selectors import file_kept, get_run_for_user, rejects_file, run_stalled, runs_for_user
 from govhall.histimport.services import PERMISSION
 
 router = Router(tags=["历史办件导入"], auth=django_auth)
@@ -43,6 +45,7 @@ class RunOut(Schema):
     imported: int
     duplicates: int
     rejected: int
+    rejects_kept: bool
     error: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
@@ -62,6 +65,7 @@ def _out(run: ImportRun) -> RunOut:
         imported=run.imported,
         duplicates=run.duplicates,
         rejected=run.rejected,
+        rejects_kept=rejects_file(run) is not None,
         error=run.error,
         created_at=run.created_at,
         finished_at=run.finished_at,

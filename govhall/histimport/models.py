@@ -36,6 +36,9 @@ class ImportRun(models.Model):
     rejected = models.PositiveBigIntegerField("拒收数", default=0)
     rejects_path = models.CharField("拒收文件位置", max_length=500, blank=True)
     rejects_bytes = models.PositiveBigIntegerField("拒收文件已提交字节数", default=0)
+    rejects_deleted_at = models.DateTimeField(
+        "拒收文件删除时间", null=True, blank=True, help_text="导入完成后保留 GOVHALL_HISTIMPORT_REJECTS_DAYS 天，到期删除"
+    )
     error = models.TextField("错误", blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="后台任务")
     created_by = models.ForeignKey(

@@ -67,7 +67,7 @@ def get_run_for_user(*, user, run_id: int) -> ImportRun:
 
 
 def rejects_file(run: ImportRun) -> Path | None:
-    if not run.rejects_path or not run.rejected:
+    if not run.rejects_path or not run.rejected or run.rejects_deleted_at:
         return None
     path = Path(settings.MEDIA_ROOT) / run.rejects_path
     return path if path.is_file() else None

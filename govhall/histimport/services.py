@@ -221,3 +221,35 @@ def uploads_expire(*, now: dt.datetime | None = None) -> int:
                     Job.objects.filter(pk=job.pk).update(upload="")
                     removed += 1
     return removed
+
+
+def rejects_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the rejects files of imports finished GOVHALL_HISTIMPORT_REJECTS_DAYS ago or more; how
+    many went.
+
+    A rejects file repeats the bad rows as the source system sent them (staff names, dates, the
+    applicant's ID number masked), for the source system's people to fix and send again: useful for
+    weeks, not for ever. Only finished runs: an unfinished run's rejects file is its checkpoint
+    (resuming cuts it back to the committed size and appends), so it stays with the run. The run
+    keeps its counts and says when the file went (`rejects_deleted_at`). Each run is handled under
+    its row lock."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.GOVHALL_HISTIMPORT_REJECTS_DAYS)
+    removed = 0
+    due = ImportRun.objects.filter(status=ImportRun.STATUS_DONE, finished_at__lt=cutoff, rejects_deleted_at__isnull=True).exclude(
+        rejects_path=""
+    )
+    for run_id in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            run = due.select_for_update().filter(pk=run_id).first()
+            if run is None:  # resumed, or handled by another worker meanwhile
+                continue
+            path = Path(settings.MEDIA_ROOT) / run.rejects_path
+            path.unlink(missing_ok=True)
+            try:
+                path.parent.rmdir()  # MEDIA_ROOT/histimport/<run>/, when nothing else is in it
+            except OSError:
+                pass
+            ImportRun.objects.filter(pk=run.pk).update(rejects_deleted_at=now)
+            removed += 1
+    return removed

@@ -14,7 +14,7 @@ from govhall.core.errors import DomainError
 from govhall.core.jobs import job_fail, job_finish, job_progress, job_start
 from govhall.histimport.importer import RunTakenOver, import_history
 from govhall.histimport.models import ImportRun
-from govhall.histimport.services import run_file, run_uploads_discard, uploads_expire
+from govhall.histimport.services import rejects_expire, run_file, run_uploads_discard, uploads_expire
 
 logger = logging.getLogger(__name__)
 
@@ -97,4 +97,13 @@ def uploads_expire_task() -> int:
     removed = uploads_expire()
     if removed:
         logger.info("history import: %d expired upload(s) deleted", removed)
+    return removed
+
+
+@task()
+def rejects_expire_task() -> int:
+    """Daily (core.scheduler): rejects files of imports finished GOVHALL_HISTIMPORT_REJECTS_DAYS ago go."""
+    removed = rejects_expire()
+    if removed:
+        logger.info("history import: %d expired rejects file(s) deleted", removed)
     return removed

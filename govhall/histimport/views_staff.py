@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -109,6 +110,7 @@ def _import_page(request):
         "polling": polling,
         "columns": columns.COLUMNS,
         "upload_days": settings.GOVHALL_HISTIMPORT_UPLOAD_DAYS,
+        "rejects_days": settings.GOVHALL_HISTIMPORT_REJECTS_DAYS,
     }
     if request.htmx and request.method == "GET":
         return render(request, "histimport/staff/_runs.html", context)
@@ -132,6 +134,13 @@ def resume(request, run_id: int):
 def rejects(request, run_id: int):
     run = selectors.get_run_for_user(user=request.user, run_id=run_id)
     path = selectors.rejects_file(run)
+    if path is None and run.rejected and run.rejects_deleted_at:  # a link on an old job page: say why
+        messages.error(
+            request,
+            _("拒收行文件已于%(day)s删除（导入完成后保留%(days)d天）")
+            % {"day": timezone.localtime(run.rejects_deleted_at).strftime("%Y-%m-%d"), "days": settings.GOVHALL_HISTIMPORT_REJECTS_DAYS},
+        )
+        return redirect("histimport_staff:runs")
     if path is None:
         raise Http404
     stem = run.file_name.rsplit(".", 1)[0]

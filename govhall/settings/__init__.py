@@ -143,6 +143,9 @@ GOVHALL_HISTIMPORT_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("GOVHALL_HISTIMPOR
 # Days an uploaded history file (applicants' ID numbers in clear) is kept for 继续 after its import
 # stopped; then it is deleted and the same file is asked for again (histimport.services.uploads_expire).
 GOVHALL_HISTIMPORT_UPLOAD_DAYS = int(os.environ.get("GOVHALL_HISTIMPORT_UPLOAD_DAYS", "7"))
+# Days the rejects file of a finished import (the bad rows as the source system sent them, ID numbers
+# masked) is kept for download; then it is deleted (histimport.services.rejects_expire).
+GOVHALL_HISTIMPORT_REJECTS_DAYS = int(os.environ.get("GOVHALL_HISTIMPORT_REJECTS_DAYS", "90"))
 # Days of 历史办件 the demo county imports before its live cases (load_demo): a year fills the
 # dashboard's twelve-month trend (about 150,000 records, half a minute on SQLite).
 GOVHALL_DEMO_HISTORY_DAYS = int(os.environ.get("GOVHALL_DEMO_HISTORY_DAYS", "365"))

@@ -699,3 +699,75 @@ def test_a_run_still_waiting_for_a_busy_worker_keeps_its_upload(
 
     assert not run_stalled(ImportRun.objects.select_related("job").get())
     assert services.uploads_expire() == 0 and len(job_files(media_root)) == 1
+
+
+# --- rejects files kept for download, not for ever -----------------------------------------------
+
+
+def _finished(run: ImportRun, *, days_ago: float) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now() - dt.timedelta(days=days_ago))
+
+
+def test_the_rejects_file_of_a_run_finished_longer_than_the_retention_goes_and_the_page_says_when(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=True)
+    run = ImportRun.objects.get()
+    rejects = media_root / run.rejects_path
+    assert run.status == ImportRun.STATUS_DONE and run.rejected == 1 and rejects.is_file()
+    download = reverse("histimport_staff:rejects", args=[run.pk])
+    _finished(run, days_ago=91)
+
+    assert services.rejects_expire() == 1
+    assert not rejects.exists() and not rejects.parent.exists()
+    run.refresh_from_db()
+    assert run.rejects_deleted_at is not None and (run.imported, run.rejected) == (3, 1)  # the counts stay
+    page = client.get(PAGE).content.decode()
+    day = timezone.localtime(run.rejects_deleted_at).strftime("%Y-%m-%d")
+    assert f"拒收行文件已于{day}删除（导入完成后保留90天）" in page and download not in page
+    assert client.get(f"/api/histimport/runs/{run.pk}").json()["rejects_kept"] is False
+    # The link on the import's job page now leads to the runs page, which says why.
+    response = client.get(download, follow=True)
+    assert response.redirect_chain[-1][0] == PAGE and "拒收行文件已于" in response.content.decode()
+    assert services.rejects_expire() == 0  # once
+
+
+def test_the_rejects_file_of_a_run_finished_recently_is_kept(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=True)
+    run = ImportRun.objects.get()
+    _finished(run, days_ago=89)
+
+    assert services.rejects_expire() == 0
+    assert (media_root / run.rejects_path).is_file()
+    assert client.get(f"/api/histimport/runs/{run.pk}").json()["rejects_kept"] is True
+    response = client.get(reverse("histimport_staff:rejects", args=[run.pk]))
+    assert response.status_code == 200 and "行号" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_rejects_file_of_an_unfinished_run_stays_with_it(
+    client, county, history, media_root, settings, django_capture_on_commit_callbacks
+):
+    """An unfinished run's rejects file is part of its checkpoint: resuming appends to it."""
+    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
+    client.force_login(county.users["supervisor"])
+    upload(client, history, django_capture_on_commit_callbacks, execute=True)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_FAILED)
+    _finished(run, days_ago=400)
+
+    assert services.rejects_expire() == 0 and (media_root / run.rejects_path).is_file()
+
+
+@pytest.mark.django_db
+def test_the_scheduler_runs_the_rejects_retention_daily():
+    from govhall.core.scheduler import PERIODIC
+
+    (periodic,) = [p for p in PERIODIC if p.key == "histimport.rejects_expire"]
+    assert periodic.task == "govhall.histimport.tasks.rejects_expire_task" and periodic.every == dt.timedelta(days=1)
+    assert tasks.rejects_expire_task.call() == 0
