@@ -35,30 +35,40 @@ Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]], Sequence[int]]
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     """A workbook of plain lists, one sheet per (title, header, rows, column widths): a bold,
-    frozen header; text that looks like a formula stays text."""
+    frozen header; cells wrap their text; text that looks like a formula stays text.
+
+    Written row by row (openpyxl's write-only mode), so the time grows with the rows and the rows
+    need not all be in memory; one cell style is shared by all the cells (a style per cell cost
+    more than the rest of the export)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for title, header, rows, widths in sheets:
         sheet = book.create_sheet(title[:31])
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
+
+        def head_cell(value: Any, sheet: Any = sheet) -> Any:
+            cell = WriteOnlyCell(sheet, value)
+            cell.font = bold
+            return cell
+
+        sheet.append([head_cell(v) for v in header])
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+                if cell.data_type == "f":  # text beginning with "=": shown as it is, never run
+                    cell.data_type = "s"
+                cell.alignment = wrap
+                cells.append(cell)
+            sheet.append(cells)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
