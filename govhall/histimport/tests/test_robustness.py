@@ -704,6 +704,14 @@ def test_a_run_still_waiting_for_a_busy_worker_keeps_its_upload(
 # --- rejects files kept for download, not for ever -----------------------------------------------
 
 
+def _imported(client, county, history, settings, capture) -> ImportRun:
+    """The history file imported by a supervisor (logged in), rejects kept 90 days."""
+    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
+    client.force_login(county.users["supervisor"])
+    upload(client, history, capture, execute=True)
+    return ImportRun.objects.get()
+
+
 def _finished(run: ImportRun, *, days_ago: float) -> None:
     ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now() - dt.timedelta(days=days_ago))
 
@@ -711,10 +719,7 @@ def _finished(run: ImportRun, *, days_ago: float) -> None:
 def test_the_rejects_file_of_a_run_finished_longer_than_the_retention_goes_and_the_page_says_when(
     client, county, history, media_root, settings, django_capture_on_commit_callbacks
 ):
-    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
-    client.force_login(county.users["supervisor"])
-    upload(client, history, django_capture_on_commit_callbacks, execute=True)
-    run = ImportRun.objects.get()
+    run = _imported(client, county, history, settings, django_capture_on_commit_callbacks)
     rejects = media_root / run.rejects_path
     assert run.status == ImportRun.STATUS_DONE and run.rejected == 1 and rejects.is_file()
     download = reverse("histimport_staff:rejects", args=[run.pk])
@@ -737,10 +742,7 @@ def test_the_rejects_file_of_a_run_finished_longer_than_the_retention_goes_and_t
 def test_the_rejects_file_of_a_run_finished_recently_is_kept(
     client, county, history, media_root, settings, django_capture_on_commit_callbacks
 ):
-    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
-    client.force_login(county.users["supervisor"])
-    upload(client, history, django_capture_on_commit_callbacks, execute=True)
-    run = ImportRun.objects.get()
+    run = _imported(client, county, history, settings, django_capture_on_commit_callbacks)
     _finished(run, days_ago=89)
 
     assert services.rejects_expire() == 0
@@ -754,10 +756,7 @@ def test_the_rejects_file_of_an_unfinished_run_stays_with_it(
     client, county, history, media_root, settings, django_capture_on_commit_callbacks
 ):
     """An unfinished run's rejects file is part of its checkpoint: resuming appends to it."""
-    settings.GOVHALL_HISTIMPORT_REJECTS_DAYS = 90
-    client.force_login(county.users["supervisor"])
-    upload(client, history, django_capture_on_commit_callbacks, execute=True)
-    run = ImportRun.objects.get()
+    run = _imported(client, county, history, settings, django_capture_on_commit_callbacks)
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.STATUS_FAILED)
     _finished(run, days_ago=400)
 
