@@ -52,6 +52,7 @@ from govhall.agents.api import router as agents_router  # noqa: E402
 from govhall.anomalies.api import router as anomalies_router  # noqa: E402
 from govhall.bundles.api import router as bundles_router  # noqa: E402
 from govhall.cases.api import router as cases_router  # noqa: E402
+from govhall.cases.api_notifications import router as notifications_router  # noqa: E402
 from govhall.catalog.api import router as catalog_router  # noqa: E402
 from govhall.complaints.api import router as complaints_router  # noqa: E402
 from govhall.core.api import router as core_router  # noqa: E402
@@ -70,6 +71,7 @@ api.add_router("/", core_router)
 api.add_router("/org/", org_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/notifications/", notifications_router)
 api.add_router("/hall/", hall_router)
 api.add_router("/ratings/", ratings_router)
 api.add_router("/complaints/", complaints_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/org/", include("govhall.org.urls_staff")),
     path("staff/cases/", include("govhall.cases.urls_staff")),
     path("", include("govhall.cases.urls_applicant")),
+    path("notifications/", include("govhall.cases.urls_notifications")),
     path("", include("govhall.applicants.urls")),
     path("", include("govhall.hall.urls")),
     path("staff/hall/", include("govhall.hall.urls_staff")),

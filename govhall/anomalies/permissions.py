@@ -52,6 +52,23 @@ def can_answer(user, task: SupervisionTask) -> bool:
     return bool(centre_id and centre_id == task.centre_id)
 
 
+def task_answerers(task: SupervisionTask) -> list[int]:
+    """The ids of the active users who answer `task` (the rule of `answer_scope`, as a query): the
+    admins of its department, or of the centre of its window. They get its 站内消息."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = get_user_model().objects.filter(is_active=True, staff__isnull=False)
+    if task.target_kind == SupervisionTask.TARGET_DEPARTMENT and task.department_id is not None:
+        users = users.filter(groups__name=roles.DEPT_ADMIN, staff__department=task.department_id)
+    elif task.target_kind == SupervisionTask.TARGET_WINDOW and task.centre_id is not None:
+        users = users.filter(groups__name=roles.CENTRE_ADMIN, staff__centre=task.centre_id)
+    else:
+        return []
+    perm = Q(groups__permissions__codename="answer_task", groups__permissions__content_type__app_label="anomalies")
+    return sorted(set(users.filter(perm).values_list("pk", flat=True)))
+
+
 def can_view_task(user, task: SupervisionTask) -> bool:
     return can_view_hits(user) or can_answer(user, task)
 

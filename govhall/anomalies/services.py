@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from govhall.anomalies import permissions
 from govhall.anomalies.models import AnomalyHit, Review, RuleSetting, RuleSettingChange, Suggestion, SupervisionTask, TaskAnswer, TaskEvent
+from govhall.cases.services.notifications import notify
 from govhall.core.calendar import add_working_days
 from govhall.core.errors import Conflict, ErrorCollector, PermissionDenied, ValidationError
 from govhall.core.jobs import job_create, job_in_progress
@@ -25,6 +29,7 @@ from govhall.org.models import Department, Window
 
 SCAN_JOB_KIND = "anomalies.scan"
 MAX_DUE_DAYS = 60
+REMIND_WORKING_DAYS = 2  # as the case deadlines' reminders (cases.services.deadlines)
 CATEGORIES = {code for code, _label in TaskAnswer.CATEGORY_CHOICES}
 CLOSE_OUTCOMES = (SupervisionTask.STATUS_RECTIFIED, SupervisionTask.STATUS_CLOSED)
 
@@ -159,7 +164,25 @@ def task_assign(
             hits=[h.pk for h in locked],
             suggestions=len(texts),
         )
+        task_notify(
+            task,
+            permissions.task_answerers(task),
+            "",
+            gettext_noop("监管交办任务 %(number)s：%(title)s。请于 %(due)s 前答复核查情况和整改措施。"),
+        )
     return task
+
+
+# --- 站内消息 of a task ------------------------------------------------------------------------------
+
+
+def task_notify(task: SupervisionTask, users, kind: str, message: str, *, once: bool = False, **values: Any) -> int:
+    """A 站内消息 about `task` to `users`, leading to the task's page. The text is kept in the site's
+    language (a message is read later, by someone else, maybe in a job with no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(message) % {"number": task.number, "title": task.title, "due": f"{task.due_date:%Y-%m-%d}", **values}
+    link = reverse("anomalies_staff:task", args=[task.pk])
+    return notify(users=users, kind=f"tk{task.pk}{kind}", text=text, link=link, once=once)
 
 
 # --- 答复 / 整改 ---------------------------------------------------------------------------------------
@@ -218,6 +241,14 @@ def task_answer(*, actor, task: SupervisionTask, content: str, category: str, me
             late=late,
             adopted=sorted(wanted),
         )
+        if locked.created_by_id:
+            task_notify(
+                locked,
+                [locked.created_by_id],
+                "a",
+                gettext_noop("交办任务 %(number)s（%(title)s）已由%(unit)s答复，请审核。"),
+                unit=locked.target_label,
+            )
     return answer
 
 
@@ -237,6 +268,13 @@ def task_return(*, actor, task: SupervisionTask, reason: str, due_days: int) -> 
         locked.return_count += 1
         locked.save(update_fields=["status", "due_days", "due_date", "return_count"])
         event_append(task=locked, kind="returned", actor=actor, at=now, note=reason, due_date=due.isoformat(), due_days=days)
+        task_notify(
+            locked,
+            permissions.task_answerers(locked),
+            "r",
+            gettext_noop("交办任务 %(number)s 的答复被退回：%(reason)s。请于 %(due)s 前重新答复。"),
+            reason=reason[:200],
+        )
     return locked
 
 
@@ -253,6 +291,13 @@ def task_close(*, actor, task: SupervisionTask, outcome: str, note: str = "") ->
         locked.status, locked.closed_by, locked.closed_at, locked.close_note = outcome, actor, now, note[:500]
         locked.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
         event_append(task=locked, kind="closed", actor=actor, at=now, note=note, outcome=outcome)
+        task_notify(
+            locked,
+            permissions.task_answerers(locked),
+            "c",
+            gettext_noop("交办任务 %(number)s（%(title)s）已办结：%(outcome)s。"),
+            outcome=str(locked.get_status_display()),
+        )
     return locked
 
 
@@ -365,3 +410,22 @@ def rule_setting_update(*, actor, code: str, enabled: bool, params: dict[str, An
             changed_at=now,
         )
     return setting
+
+
+def tasks_remind(*, today: dt.date | None = None) -> int:
+    """Daily (core.scheduler): the answerers of a task still owing an answer are told once when it
+    is due within 2 working days and once when it is overdue (again after a 退回 sets a new due
+    date); how many messages went."""
+    today = today or timezone.localdate()
+    soon = add_working_days(today, REMIND_WORKING_DAYS)
+    sent = 0
+    waiting = SupervisionTask.objects.filter(status__in=SupervisionTask.WAITING_STATUSES, due_date__lte=soon).order_by("pk")
+    for task in waiting.select_related("department", "window", "centre"):
+        users = permissions.task_answerers(task)
+        if task.due_date < today:
+            message = gettext_noop("交办任务 %(number)s（%(title)s）已超过答复期限 %(due)s，请尽快答复。")
+            sent += task_notify(task, users, f"o{task.due_date:%Y%m%d}", message, once=True)
+        else:
+            message = gettext_noop("交办任务 %(number)s（%(title)s）将于 %(due)s 到期，尚未答复。")
+            sent += task_notify(task, users, f"s{task.due_date:%Y%m%d}", message, once=True)
+    return sent

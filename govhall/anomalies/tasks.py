@@ -42,3 +42,14 @@ def scan_job(job_id: int) -> None:
             message=_("扫描 %(records)d 条记录，新发现异常 %(hits)d 条，用时 %(seconds).1f 秒")
             % {"records": result.records, "hits": result.hits_created, "seconds": result.seconds},
         )
+
+
+@task()
+def tasks_remind_task() -> int:
+    """Daily: 站内消息 to the answerers of 交办 tasks due within 2 working days or overdue."""
+    from govhall.anomalies.services import tasks_remind
+
+    sent = tasks_remind()
+    if sent:
+        logger.info("supervision tasks: %d reminder(s) sent", sent)
+    return sent

@@ -550,12 +550,15 @@ class CaseTask(models.Model):
 
 
 class Notification(models.Model):
-    """A message to a staff member or applicant (reminders two working days before the due date)."""
+    """A message to a staff member or applicant (站内消息): reminders two working days before a
+    case's due date, survey invitations, 交办 tasks and their answers. Read on /notifications/; the
+    header shows the unread count. `link` is the page the message is about (else the case's)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="办件")
     kind = models.CharField("类型", max_length=20)
     text = models.CharField("内容", max_length=500)
+    link = models.CharField("链接", max_length=300, blank=True, help_text="站内页面路径；为空时指向办件")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from govhall.applicants.models import Enterprise, Person
@@ -199,10 +200,36 @@ def case_timeline(*, case: Case) -> list[dict]:
 
 
 def notifications_for_user(*, user, unread_only: bool = True) -> QuerySet[Notification]:
+    """The user's own messages, newest first (no one reads another's)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
     qs = Notification.objects.filter(user=user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    return qs.select_related("case")
+    return qs.select_related("case").order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user) -> int:
+    return notifications_for_user(user=user).count() if user.is_authenticated else 0
+
+
+def get_notification_for_user(*, user, notification_id: int) -> Notification:
+    notification = notifications_for_user(user=user, unread_only=False).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def notification_target(notification: Notification, *, user) -> str:
+    """The page a message leads to: its link, else its case as the user sees cases (the staff case
+    page, or the applicant's own), else the message list."""
+    if notification.link.startswith("/") and not notification.link.startswith("//"):
+        return notification.link
+    if notification.case_id is not None:
+        if getattr(user, "staff", None) is not None or user.is_staff:
+            return reverse("cases_staff:case", args=[notification.case_id])
+        return reverse("cases_applicant:case", args=[notification.case_id])
+    return reverse("notifications:list")
 
 
 def supplement_notice(*, case: Case) -> CaseDocument | None:

@@ -20,3 +20,13 @@ def county_name() -> str:
 
 def site(request):
     return {"GOVHALL_PUBLIC_URL": settings.GOVHALL_PUBLIC_URL, "county_name": county_name()}
+
+
+def notifications(request):
+    """The signed-in user's unread 站内消息, counted for the header (one indexed count per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+    from govhall.cases.selectors import unread_notification_count
+
+    return {"unread_notifications": unread_notification_count(user=user)}

@@ -38,6 +38,8 @@ PERIODIC = [
     Periodic("complaints.due_dates_fill", "govhall.complaints.tasks.due_dates_fill_task", dt.timedelta(hours=6)),
     # The anomaly rules run over the case facts changed since the last scan.
     Periodic("anomalies.scan_changed", "govhall.anomalies.tasks.scan_changed_task", dt.timedelta(minutes=30)),
+    # 交办 tasks due within 2 working days, or overdue, remind their department (站内消息, once each).
+    Periodic("anomalies.tasks_remind", "govhall.anomalies.tasks.tasks_remind_task", dt.timedelta(hours=24)),
     # History files uploaded for imports that stopped are deleted after GOVHALL_HISTIMPORT_UPLOAD_DAYS.
     Periodic("histimport.uploads_expire", "govhall.histimport.tasks.uploads_expire_task", dt.timedelta(hours=24)),
     # Rejects files of imports finished GOVHALL_HISTIMPORT_REJECTS_DAYS ago are deleted.

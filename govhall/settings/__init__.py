@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "govhall.core.context_processors.site",
+                "govhall.core.context_processors.notifications",
             ],
         },
     },

@@ -249,14 +249,15 @@ def _notify(survey: Survey, invitations: Iterable[SurveyInvitation]) -> None:
     for invitation in invitations:
         if invitation.pk is None:  # bulk_create without returned keys (not on SQLite or PostgreSQL)
             continue
-        text = _("请参加“%(title)s”，评价%(unit)s的服务（%(start)s 至 %(end)s）：%(url)s") % {
+        link = reverse("surveys:answer", args=[invitation.pk])
+        # The message opens the questionnaire (its link): the text need not show the address.
+        text = _("请参加“%(title)s”，评价%(unit)s的服务（%(start)s 至 %(end)s）。") % {
             "title": survey.title,
             "unit": names.get(invitation.unit_key, ""),
             "start": f"{survey.opens_on:%Y-%m-%d}",
             "end": f"{survey.closes_on:%Y-%m-%d}",
-            "url": reverse("surveys:answer", args=[invitation.pk]),
         }
-        notes.append(Notification(user_id=invitation.user_id, case_id=invitation.case_id, kind=kind, text=text[:500]))
+        notes.append(Notification(user_id=invitation.user_id, case_id=invitation.case_id, kind=kind, text=text[:500], link=link))
     Notification.objects.bulk_create(notes, ignore_conflicts=True)
 
 

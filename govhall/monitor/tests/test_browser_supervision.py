@@ -1,6 +1,7 @@
 """Issue 7's journey in a browser: a supervisor opens the 监管大屏, drills from the department shown
-red into its anomaly, reviews it and assigns a task (交办) to the department; the department admin
-answers with the rectification (整改); the supervisor closes the task."""
+red into its anomaly, reviews it and assigns a task (交办) to the department; the department admin,
+told by a 站内消息, answers with the rectification (整改); the supervisor, told in turn, closes the
+task."""
 
 from __future__ import annotations
 
@@ -120,10 +121,15 @@ def test_supervisor_drills_from_a_red_department_to_an_anomaly_assigns_it_and_th
     task_url = page.url
     sign_out(page)
 
-    # The department admin answers with the rectification and adopts the suggestion.
+    # The department admin is told (消息 in the header) and opens the task from the message, then
+    # answers with the rectification and adopts the suggestion.
     sign_in(page, "dept_admin")
-    page.goto("/staff/anomalies/tasks/")
-    page.locator("tr.task-row a.task-link").first.click()
+    page.goto("/staff/")
+    expect(page.locator("a.notice-link .badge")).to_have_text("1")
+    page.locator("a.notice-link").click()
+    page.locator(".notification.unread a").filter(has_text="监管交办任务").click()
+    expect(page).to_have_url(task_url)
+    expect(page.locator("a.notice-link .badge")).to_have_count(0)  # read now
     answer = page.locator("#answer-form")
     answer.get_by_label("核查情况及答复").fill("经核查，4件均因承办人休假未及时转办，已补办并约谈相关人员。")
     answer.get_by_label("整改类别").select_option(index=1)
@@ -140,9 +146,12 @@ def test_supervisor_drills_from_a_red_department_to_an_anomaly_assigns_it_and_th
     page.goto("/staff/")
     sign_out(page)
 
-    # The supervisor closes it as rectified; the counts show one adopted suggestion.
+    # The supervisor is told of the answer, opens the task from the message and closes it as
+    # rectified; the counts show one adopted suggestion.
     sign_in(page, "supervisor")
-    page.goto(task_url)
+    page.goto("/notifications/")
+    page.locator(".notification.unread a").filter(has_text="答复，请审核").click()
+    expect(page).to_have_url(task_url)
     close = page.locator("#close-form")
     close.get_by_label("已整改").check()
     close.get_by_label("办结意见").fill("整改措施到位，予以办结。")

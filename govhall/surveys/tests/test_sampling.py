@@ -50,7 +50,7 @@ def test_each_invited_applicant_gets_one_message_with_the_link(supervisor, draft
 
     invitation = SurveyInvitation.objects.get(user=user)
     message = Notification.objects.get(user=user)
-    assert f"/surveys/invitations/{invitation.pk}/" in message.text and draft.title in message.text
+    assert message.link == f"/surveys/invitations/{invitation.pk}/" and draft.title in message.text
     assert message.case_id == invitation.case_id
 
 
