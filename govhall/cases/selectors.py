@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from govhall.applicants.models import Enterprise, Person
 from govhall.cases import permissions
@@ -223,8 +224,9 @@ def get_notification_for_user(*, user, notification_id: int) -> Notification:
 def notification_target(notification: Notification, *, user) -> str:
     """The page a message leads to: its link, else its case as the user sees cases (the staff case
     page, or the applicant's own), else the message list."""
-    if notification.link.startswith("/") and not notification.link.startswith("//"):
-        return notification.link
+    link = notification.link
+    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None):  # a page of this site only
+        return link
     if notification.case_id is not None:
         if getattr(user, "staff", None) is not None or user.is_staff:
             return reverse("cases_staff:case", args=[notification.case_id])

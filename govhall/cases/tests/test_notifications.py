@@ -72,8 +72,9 @@ def test_a_message_about_a_case_opens_it_as_the_user_sees_cases(client, applican
     assert client.get(reverse("notifications:go", args=[theirs.pk]))["Location"] == reverse("cases_staff:case", args=[case.pk])
 
 
-def test_a_link_to_another_site_is_not_followed(client, clerk):
-    notify(users=[clerk], kind="test", text="x", link="//evil.example.com/")
+@pytest.mark.parametrize("link", ["//evil.example.com/", "/\\evil.example.com/", "https://evil.example.com/", "javascript:alert(1)"])
+def test_a_link_to_another_site_is_not_followed(client, clerk, link):
+    notify(users=[clerk], kind="test", text="x", link=link)
     client.force_login(clerk)
     note = Notification.objects.get()
     assert client.get(reverse("notifications:go", args=[note.pk]))["Location"] == LIST
