@@ -37,8 +37,11 @@ class WorkingTime:
 
     def _segments(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         # Hulunbuir's office hours: 8:30-12:00, and 14:30-17:30 in summer or 14:00-17:00 in winter.
+        # Today both end by the cutoff: a morning moment after it would be in the future, and the
+        # case planned then would silently not be made (the load runs at any hour).
         afternoon = 14 * 60 + 30 if 5 <= day.month <= 9 else 14 * 60
-        return [(self.minute(day, 8 * 60 + 30), self.minute(day, 12 * 60)), (self.minute(day, afternoon), self._limit(day))]
+        noon = min(self.minute(day, 12 * 60), self._limit(day))
+        return [(self.minute(day, 8 * 60 + 30), noon), (self.minute(day, afternoon), self._limit(day))]
 
     def index_on_or_after(self, day: dt.date) -> int:
         return bisect.bisect_left(self.days, day)
