@@ -30,7 +30,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/notifications.html",
-        {"page": page, "unread_only": unread_only, "query": "show=unread&" if unread_only else ""},
+        {"page": page, "unread_only": unread_only, "query": "show=unread" if unread_only else ""},
     )
 
 

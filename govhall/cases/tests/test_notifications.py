@@ -109,3 +109,13 @@ def test_the_page_in_english(client, clerk, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(LIST).content.decode()
     assert "Messages" in page and "Mark all as read" in page
+
+
+def test_the_list_pages_by_twenty_keeping_the_filter(client, clerk):
+    for n in range(25):
+        notify(users=[clerk], kind="test", text=f"消息{n:02d}")
+    client.force_login(clerk)
+    first = client.get(LIST + "?show=unread").content.decode()
+    assert "消息24" in first and "消息04" not in first and 'href="?show=unread&amp;page=2"' in first
+    second = client.get(LIST + "?show=unread&page=2").content.decode()
+    assert "消息04" in second and "消息05" not in second
