@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases.selectors import get_notification_for_user, notification_target, notifications_for_user
 from govhall.cases.services.notifications import notification_open, notifications_read_all
-from govhall.core.http import local_time, xlsx_response
+from govhall.core.http import capped_rows, local_time, xlsx_response
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 10_000
@@ -24,8 +24,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     notes = notifications_for_user(user=request.user, unread_only=unread_only)
     if request.GET.get("format") == "xlsx":
-        rows = ([local_time(n.created_at), n.text, _("已读") if n.read_at else _("未读")] for n in notes[:EXPORT_LIMIT])
-        return xlsx_response(_("站内消息"), [_("时间"), _("内容"), _("状态")], rows, [18, 80, 8])
+        rows = ([local_time(n.created_at), n.text, _("已读") if n.read_at else _("未读")] for n in notes[: EXPORT_LIMIT + 1])
+        return xlsx_response(_("站内消息"), [_("时间"), _("内容"), _("状态")], capped_rows(rows, EXPORT_LIMIT), [18, 80, 8])
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -54,12 +54,12 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
 
-        def head_cell(value: Any, sheet: Any = sheet) -> Any:
+        head = []
+        for value in header:
             cell = WriteOnlyCell(sheet, value)
             cell.font = bold
-            return cell
-
-        sheet.append([head_cell(v) for v in header])
+            head.append(cell)
+        sheet.append(head)
         for row in rows:
             cells = []
             for value in row:
